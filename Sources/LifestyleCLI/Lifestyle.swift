@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct Lifestyle: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lifestyle", abstract: "Lifestyle clustering for social CRM.")
+}

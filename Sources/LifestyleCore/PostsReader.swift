@@ -1,0 +1,171 @@
+/// One microblog post as read from `posts.jsonl` / CSV / TSV.
+public struct Post: Sendable, Equatable {
+    public var userID: String
+    public var text: String
+    public var postID: String?
+    public var createdAt: String?
+    public var line: Int
+
+    public init(userID: String, text: String, postID: String? = nil, createdAt: String? = nil, line: Int = 0) {
+        self.userID = userID
+        self.text = text
+        self.postID = postID
+        self.createdAt = createdAt
+        self.line = line
+    }
+}
+
+/// What a reader did with its input: lines read, kept, skipped by reason.
+public struct ReadSummary: Sendable, CustomStringConvertible {
+    public var file: String
+    public var linesRead = 0
+    public var kept = 0
+    public var skipped: [String: Int] = [:]
+    public var invalidUTF8Replaced = 0
+    public var surrogatesReplaced = 0
+    /// The first few problems, already formatted `file:line: field: reason`.
+    public var firstErrors: [InputError] = []
+
+    public init(file: String) { self.file = file }
+
+    public var skippedTotal: Int { skipped.values.reduce(0, +) }
+
+    mutating func skip(_ error: InputError, reason: String) {
+        skipped[reason, default: 0] += 1
+        if firstErrors.count < 10 { firstErrors.append(error) }
+    }
+
+    public var description: String {
+        var s = "\(file): \(linesRead) lines read, \(kept) kept, \(skippedTotal) skipped"
+        if !skipped.isEmpty {
+            s += " (" + skipped.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+        }
+        if invalidUTF8Replaced > 0 { s += "; \(invalidUTF8Replaced) invalid UTF-8 sequences replaced" }
+        if surrogatesReplaced > 0 { s += "; \(surrogatesReplaced) unpaired surrogate escapes replaced" }
+        return s
+    }
+}
+
+/// Streams posts from JSON Lines (`user_id`, `text` required; `post_id`, `created_at` optional),
+/// CSV with a header holding at least `user_id,text`, or TSV (`label<TAB>text`, the label taken
+/// as the user id). Bad lines are reported and skipped, or thrown with `strict`.
+public struct PostsReader {
+    public enum Format: String, Sendable, CaseIterable {
+        case jsonl, csv, tsv
+    }
+
+    public let path: String
+    public let format: Format
+    public let strict: Bool
+
+    public init(path: String, format: Format? = nil, strict: Bool = false) {
+        self.path = path
+        self.strict = strict
+        if let format {
+            self.format = format
+        } else if path.hasSuffix(".csv") {
+            self.format = .csv
+        } else if path.hasSuffix(".tsv") || path.hasSuffix(".txt") {
+            self.format = .tsv
+        } else {
+            self.format = .jsonl
+        }
+    }
+
+    /// Calls `body` for every valid post in file order; returns the summary.
+    @discardableResult
+    public func forEach(progress: ((Int) -> Void)? = nil, _ body: (Post) throws -> Void) throws -> ReadSummary {
+        var summary = ReadSummary(file: path)
+        let reader = try LineReader(path: path)
+        var csvColumns: CSVColumns?
+        var csvPending: [UInt8] = []
+        var csvStartLine = 0
+        try reader.forEachLine(progress: progress) { lineNumber, bytes in
+            summary.linesRead += 1
+            let invalid = UTF8Decoding.invalidCount(bytes)
+            if invalid > 0 {
+                summary.invalidUTF8Replaced += invalid
+                if strict { throw InputError(file: path, line: lineNumber, reason: "invalid UTF-8 (\(invalid) sequences)") }
+            }
+            do {
+                switch format {
+                case .jsonl:
+                    if let post = try parseJSONLine(bytes, line: lineNumber, summary: &summary) {
+                        summary.kept += 1
+                        try body(post)
+                    }
+                case .tsv:
+                    if let post = try parseTSVLine(bytes, line: lineNumber) {
+                        summary.kept += 1
+                        try body(post)
+                    }
+                case .csv:
+                    if csvColumns == nil {
+                        csvColumns = try CSVColumns(header: bytes, file: path)
+                        return true
+                    }
+                    if csvPending.isEmpty { csvStartLine = lineNumber } else { csvPending.append(0x0A) }
+                    csvPending.append(contentsOf: bytes)
+                    guard CSV.quotesBalanced(csvPending) else { return true }
+                    defer { csvPending.removeAll(keepingCapacity: true) }
+                    let fields = try csvPending.withUnsafeBufferPointer { try CSV.split($0, file: path, line: csvStartLine) }
+                    if let post = try csvColumns!.post(fields, file: path, line: csvStartLine) {
+                        summary.kept += 1
+                        try body(post)
+                    }
+                }
+            } catch let error as InputError {
+                if strict { throw error }
+                summary.skip(error, reason: error.field.map { "\($0): \(error.reason)" } ?? error.reason)
+            }
+            return true
+        }
+        if !csvPending.isEmpty {
+            let error = InputError(file: path, line: csvStartLine, field: "text", reason: "unterminated quoted field")
+            if strict { throw error }
+            summary.skip(error, reason: "text: unterminated quoted field")
+        }
+        if format == .csv && csvColumns == nil {
+            throw InputError(file: path, line: 1, reason: "empty file: expected a header with user_id,text")
+        }
+        return summary
+    }
+
+    private func parseJSONLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, summary: inout ReadSummary) throws -> Post? {
+        // Blank lines are tolerated silently (common at file ends).
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { summary.linesRead -= 1; return nil }
+        let fields: [(String, JSONLine.Value)]
+        do {
+            fields = try JSONLine.parseObject(bytes, replacedSurrogates: &summary.surrogatesReplaced)
+        } catch {
+            throw InputError(file: path, line: line, reason: "invalid JSON at column \(error.column): \(error.reason)")
+        }
+        var userID: String?, text: String?, postID: String?, createdAt: String?
+        for (key, value) in fields {
+            switch (key, value) {
+            case ("user_id", .string(let s)): userID = s
+            case ("user_id", .literal(let s)) where s != "null" && s != "true" && s != "false": userID = s
+            case ("user_id", _): throw InputError(file: path, line: line, field: "user_id", reason: "expected a string")
+            case ("text", .string(let s)): text = s
+            case ("text", _): throw InputError(file: path, line: line, field: "text", reason: "expected a string")
+            case ("post_id", .string(let s)), ("post_id", .literal(let s)): postID = s
+            case ("created_at", .string(let s)): createdAt = s
+            default: break
+            }
+        }
+        guard let userID else { throw InputError(file: path, line: line, field: "user_id", reason: "missing") }
+        guard !userID.isEmpty else { throw InputError(file: path, line: line, field: "user_id", reason: "empty") }
+        guard let text else { throw InputError(file: path, line: line, field: "text", reason: "missing") }
+        return Post(userID: userID, text: text, postID: postID, createdAt: createdAt, line: line)
+    }
+
+    private func parseTSVLine(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> Post? {
+        if bytes.isEmpty { return nil }
+        guard let tab = bytes.firstIndex(of: 0x09) else {
+            return Post(userID: String(line), text: String(decoding: bytes, as: UTF8.self), line: line)
+        }
+        let label = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<tab]), as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[(tab + 1)...]), as: UTF8.self)
+        return Post(userID: label.isEmpty ? String(line) : label, text: text, line: line)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import LifestyleCore
+
+/// A word found by `WordDiscovery`, with the statistics that admitted it.
+public struct DiscoveredWord: Sendable, Hashable {
+    /// The word (its Unicode scalars are the run code points it was counted from).
+    public var word: String
+    /// Occurrences of the n-gram in the corpus (overlapping occurrences all count).
+    public var count: Int
+    /// Minimum over every binary split `w = a|b` of `ln(c(w)·N / (c(a)·c(b)))` (PMI in nats,
+    /// N = code points in the corpus): how much more often the parts occur together than by chance.
+    public var cohesion: Double
+    /// Branching entropy (nats) of the left neighbours; a run boundary counts as a distinct neighbour.
+    public var leftEntropy: Double
+    /// Branching entropy (nats) of the right neighbours; a run boundary counts as a distinct neighbour.
+    public var rightEntropy: Double
+    /// Ranking score: `ln(count) × cohesion × min(leftEntropy, rightEntropy)` (≥ 0 for admitted words).
+    public var score: Double
+
+    public init(word: String, count: Int, cohesion: Double, leftEntropy: Double, rightEntropy: Double, score: Double) {
+        self.word = word
+        self.count = count
+        self.cohesion = cohesion
+        self.leftEntropy = leftEntropy
+        self.rightEntropy = rightEntropy
+        self.score = score
+    }
+
+    /// `min(leftEntropy, rightEntropy)`: how freely the word combines with its context.
+    public var freedom: Double { min(leftEntropy, rightEntropy) }
+}
+
+/// New-word discovery: frequent n-grams that hold together (cohesion) and occur in varied
+/// contexts (freedom), found without any dictionary.
+///
+/// Input is the corpus as runs of code points (normalised Han runs; callers may map a class such
+/// as "a digit sequence" to one private-use code point so that `1998年`-style words are learnt).
+/// Every suffix of every run is truncated to `maxLength + 1` symbols and sorted (forward and,
+/// for left contexts, on reversed runs, the two in parallel); one pass per length over the sorted
+/// keys gives each n-gram's count and the counts of its one-symbol extensions, hence its
+/// branching entropy. Cost: O(N log N) time, about 40 bytes per corpus code point. Results are
+/// sorted by score, then by word (code-point order), so they do not depend on thread count.
+public struct WordDiscovery: Sendable {
+    /// Thresholds and limits; `init` validates them.
+    public struct Configuration: Sendable, Hashable {
+        /// Shortest word considered, in code points (≥ 1).
+        public var minLength: Int
+        /// Longest word considered (≥ minLength, ≤ 7).
+        public var maxLength: Int
+        /// Minimum occurrences (≥ 1).
+        public var minCount: Int
+        /// Minimum cohesion (PMI in nats, minimum over splits).
+        public var minCohesion: Double
+        /// Minimum of left and right branching entropy (nats).
+        public var minFreedom: Double
+        /// Keep at most this many words (best score first); 0 keeps all.
+        public var maxWords: Int
+        /// Code points that may only *start* a word, e.g. a placeholder for "a number": then
+        /// `<number>年` can be learnt but `<number>月<number>日` cannot. Empty by default.
+        public var leadingOnly: Set<UInt32> = []
+
+        /// Validates the values; the message names the bad one, e.g. `minLength=0 should be >= 1`.
+        public init(minLength: Int = 2, maxLength: Int = 6, minCount: Int = 5, minCohesion: Double = 2.0,
+                    minFreedom: Double = 1.0, maxWords: Int = 0) throws(InputError) {
+            func bad(_ field: String, _ reason: String) -> InputError {
+                InputError(field: field, reason: reason)
+            }
+            guard minLength >= 1 else { throw bad("minLength", "minLength=\(minLength) should be >= 1") }
+            guard maxLength <= 7 else { throw bad("maxLength", "maxLength=\(maxLength) should be <= 7") }
+            guard maxLength >= minLength else {
+                throw bad("maxLength", "maxLength=\(maxLength) should be >= minLength=\(minLength)")
+            }
+            guard minCount >= 1 else { throw bad("minCount", "minCount=\(minCount) should be >= 1") }
+            guard minCohesion.isFinite else { throw bad("minCohesion", "minCohesion=\(minCohesion) should be finite") }
+            guard minFreedom.isFinite && minFreedom >= 0 else {
+                throw bad("minFreedom", "minFreedom=\(minFreedom) should be finite and >= 0")
+            }
+            guard maxWords >= 0 else { throw bad("maxWords", "maxWords=\(maxWords) should be >= 0") }
+            self.minLength = minLength
+            self.maxLength = maxLength
+            self.minCount = minCount
+            self.minCohesion = minCohesion
+            self.minFreedom = minFreedom
+            self.maxWords = maxWords
+        }
+    }
+
+    public let configuration: Configuration
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Discovers words in `runs` (each run a maximal stretch of segmentable code points).
+    public func discover(runs: [[UInt32]]) -> [DiscoveredWord] {
+        let c = configuration
+        let stats = NGramStatistics(runs: runs, maxLength: c.maxLength, minCount: c.minCount)
+        let n = Double(stats.totalSymbols)
+        var out: [DiscoveredWord] = []
+        for (key, i) in stats.index {
+            let len = key.length
+            guard len >= c.minLength && len <= c.maxLength, stats.allowed(key, leadingOnly: c.leadingOnly) else { continue }
+            let count = stats.counts[Int(i)]
+            // Cohesion: the weakest binary split (a single code point has no split: +inf).
+            var cohesion = Double.infinity
+            if len > 1 {
+                for s in 1..<len {
+                    guard let a = stats.index[key.prefix(s)], let b = stats.index[key.dropFirst(s)] else {
+                        cohesion = -.infinity
+                        break
+                    }
+                    let pmi = log(Double(count) * n / (Double(stats.counts[Int(a)]) * Double(stats.counts[Int(b)])))
+                    cohesion = min(cohesion, pmi)
+                }
+            }
+            guard cohesion >= c.minCohesion else { continue }
+            let right = stats.rightEntropy[Int(i)]
+            let left = stats.leftEntropy(of: key)
+            guard min(left, right) >= c.minFreedom else { continue }
+            let cohesionTerm = cohesion.isFinite ? cohesion : 1
+            let score = log(Double(count)) * cohesionTerm * min(left, right)
+            out.append(DiscoveredWord(word: stats.string(key), count: count, cohesion: cohesion,
+                                      leftEntropy: left, rightEntropy: right, score: score))
+        }
+        out.sort { a, b in
+            if a.score != b.score { return a.score > b.score }
+            return a.word.unicodeScalars.lexicographicallyPrecedes(b.word.unicodeScalars) { $0.value < $1.value }
+        }
+        if c.maxWords > 0 && out.count > c.maxWords { out.removeLast(out.count - c.maxWords) }
+        return out
+    }
+}

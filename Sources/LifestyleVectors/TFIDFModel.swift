@@ -1,0 +1,200 @@
+import Dispatch
+import LifestyleCore
+import LifestyleText
+
+/// How documents were analysed; saved with a model so `transform` tokenizes exactly like `fit`.
+public enum AnalyzerSpec: Sendable, Equatable, Codable {
+    case microblog(TokenizerConfiguration)
+    case characters(CharNGramAnalyzer)
+
+    func makeAnalyzer(lexicon: Lexicon?) throws -> Analyzer {
+        switch self {
+        case .microblog(let c): .microblog(try Tokenizer(c, lexicon: lexicon))
+        case .characters(let a): .characters(a)
+        }
+    }
+
+    /// True when the analyzer needs a lexicon (word segmentation).
+    public var usesLexicon: Bool {
+        if case .microblog(let c) = self { return c.chinese != .ngram }
+        return false
+    }
+}
+
+/// What a fit saw and dropped (counts only: dropped terms themselves are never kept, so a saved
+/// model cannot leak rare, possibly personal tokens — scikit-learn's CVE-2024-5206).
+public struct FitSummary: Sendable, Equatable, Codable {
+    public var documents = 0
+    public var tokens = 0
+    public var distinctTerms = 0
+    public var keptTerms = 0
+    public var droppedBelowMinDF = 0
+    public var droppedAboveMaxDF = 0
+    public var droppedByMaxFeatures = 0
+    /// Terms pruned while streaming because the in-memory budget was reached.
+    public var prunedWhileStreaming = 0
+    public var normalization = NormalizationCounts()
+}
+
+/// A fitted TF-IDF vectorizer: vocabulary (or hashing buckets) and idf. Immutable; `transform` is
+/// thread-safe and parallel.
+public struct TFIDFModel: Sendable {
+    public let configuration: VectorizerConfiguration
+    public let analyzerSpec: AnalyzerSpec
+    public let lexicon: Lexicon?
+    /// nil in hashing mode.
+    public let vocabulary: Vocabulary?
+    public let idf: ContiguousArray<Float>
+    public let summary: FitSummary
+    let analyzer: Analyzer
+
+    public init(configuration: VectorizerConfiguration, analyzerSpec: AnalyzerSpec, lexicon: Lexicon?,
+                vocabulary: Vocabulary?, idf: ContiguousArray<Float>, summary: FitSummary) throws {
+        self.configuration = configuration
+        self.analyzerSpec = analyzerSpec
+        self.lexicon = lexicon
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.summary = summary
+        self.analyzer = try analyzerSpec.makeAnalyzer(lexicon: lexicon)
+    }
+
+    /// Number of columns.
+    public var featureCount: Int { idf.count }
+
+    /// The term of a column (`#bucket` in hashing mode).
+    public func featureName(_ column: Int) -> String {
+        vocabulary?.terms[column] ?? "#\(column)"
+    }
+
+    /// The column of a key, -1 when unknown.
+    @inline(__always)
+    func column(forKey key: TokenKey) -> Int32 {
+        if let vocabulary { return vocabulary.column(forKey: key.raw) }
+        return Int32(truncatingIfNeeded: key.mixed & UInt64(idf.count - 1))
+    }
+
+    /// Vectorises documents (rows in input order), in parallel; identical for any thread count.
+    /// - Complexity: O(characters + nnz log(row nnz)).
+    public func transform(_ documents: [String], progress: ((Int) -> Void)? = nil) -> CSRMatrix {
+        let chunks = chunkRanges(count: documents.count, threads: configuration.threads)
+        let blocks = parallelMap(chunks, threads: configuration.threads) { range -> CSRMatrix in
+            var ws = TokenizerWorkspace()
+            var builder = RowBuilder(model: self)
+            var sink = ColumnSink(model: self, builder: builder)
+            for d in range {
+                var text = documents[d]
+                text.withUTF8 { analyzer.analyze(utf8: $0, workspace: &ws, into: &sink) }
+                sink.builder.finishRow()
+            }
+            builder = sink.builder
+            return builder.matrix(columns: featureCount)
+        }
+        progress?(documents.count)
+        return CSRMatrix.stacking(blocks, columns: featureCount)
+    }
+
+    /// One document's vector.
+    public func transform(_ document: String) -> CSRMatrix { transform([document]) }
+
+    /// The weight of a term counted `count` times in a document, before normalisation.
+    @inline(__always)
+    func weight(count: Int32, column: Int) -> Double {
+        let tf: Double
+        if configuration.sublinearTF {
+            tf = count < 64 ? sublinearTable[Int(count)] : 1 + log(Double(count))
+        } else {
+            tf = Double(count)
+        }
+        return configuration.useIDF ? tf * Double(idf[column]) : tf
+    }
+}
+
+/// 1 + ln(c) for small counts (most terms occur once or twice in a document).
+let sublinearTable: [Double] = (0..<64).map { $0 == 0 ? 0 : 1 + log(Double($0)) }
+
+/// Maps tokens to columns and counts them for the current row.
+struct ColumnSink: TokenSink {
+    let model: TFIDFModel
+    var builder: RowBuilder
+
+    @inline(__always)
+    mutating func token(_ scalars: UnsafeBufferPointer<UInt32>, kind: TokenKind, key: TokenKey) {
+        let c = model.column(forKey: key)
+        if c >= 0 { builder.count(column: c) }
+    }
+}
+
+/// Accumulates one row at a time: (column, count) → weighted, sorted, normalised CSR entries.
+struct RowBuilder {
+    let model: TFIDFModel
+    var rowColumns = ContiguousArray<Int32>()
+    var rowCounts = ContiguousArray<Int32>()
+    var lastRow: ContiguousArray<Int32>
+    var slot: ContiguousArray<Int32>
+    var row: Int32 = 0
+    var packed = ContiguousArray<UInt64>()
+    var pointers = ContiguousArray<Int>([0])
+    var indices = ContiguousArray<Int32>()
+    var values = ContiguousArray<Float>()
+
+    init(model: TFIDFModel) {
+        self.model = model
+        lastRow = ContiguousArray(repeating: -1, count: model.featureCount)
+        slot = ContiguousArray(repeating: 0, count: model.featureCount)
+    }
+
+    @inline(__always)
+    mutating func count(column c: Int32) {
+        let ci = Int(c)
+        if lastRow[ci] != row {
+            lastRow[ci] = row
+            slot[ci] = Int32(rowColumns.count)
+            rowColumns.append(c)
+            rowCounts.append(1)
+        } else {
+            rowCounts[Int(slot[ci])] &+= 1
+        }
+    }
+
+    mutating func finishRow() {
+        appendRow(columns: rowColumns, counts: rowCounts, model: model, packed: &packed, indices: &indices, values: &values)
+        pointers.append(indices.count)
+        rowColumns.removeAll(keepingCapacity: true)
+        rowCounts.removeAll(keepingCapacity: true)
+        row += 1
+    }
+
+    func matrix(columns: Int) -> CSRMatrix {
+        CSRMatrix(rows: pointers.count - 1, columns: columns, rowPointers: pointers, columnIndices: indices, values: values)
+    }
+}
+
+/// Weights, sorts by column and normalises one row, appending it to `indices`/`values`.
+@inline(__always)
+func appendRow(columns: ContiguousArray<Int32>, counts: ContiguousArray<Int32>, model: TFIDFModel,
+               packed: inout ContiguousArray<UInt64>, indices: inout ContiguousArray<Int32>, values: inout ContiguousArray<Float>) {
+    packed.removeAll(keepingCapacity: true)
+    var sumSquares = 0.0, sumAbs = 0.0
+    for k in 0..<columns.count {
+        let w = model.weight(count: counts[k], column: Int(columns[k]))
+        sumSquares += w * w
+        sumAbs += abs(w)
+        packed.append(UInt64(UInt32(bitPattern: columns[k])) << 32 | UInt64(Float(w).bitPattern))
+    }
+    packed.sort()
+    let scale: Double
+    switch model.configuration.norm {
+    case .l2: scale = sumSquares > 0 ? 1 / sumSquares.squareRoot() : 1
+    case .l1: scale = sumAbs > 0 ? 1 / sumAbs : 1
+    case .none: scale = 1
+    }
+    for p in packed {
+        indices.append(Int32(truncatingIfNeeded: p >> 32))
+        values.append(Float(Double(Float(bitPattern: UInt32(truncatingIfNeeded: p))) * scale))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,136 @@
+import LifestyleText
+
+/// Counts terms over a chunk of documents on one thread: document frequency, total count, the
+/// text of every term whose key is a hash, and (optionally) each document's (term, count) list.
+///
+/// Hot-path state lives in raw buffers (no uniqueness or exclusivity checks per token); single
+/// BMP characters skip hashing through a direct 64 Ki-entry index.
+final class TermCounter: @unchecked Sendable {
+    struct Stats {
+        var df: Int32 = 0
+        var lastDoc: Int32 = -1
+        /// Position of this term's entry in the current document's list.
+        var slot: Int32 = 0
+        var total: Int32 = 0
+    }
+
+    let table: TermTable
+    /// Hashing mode: the term index is the bucket, no table.
+    let bucketMask: UInt64?
+    @exclusivity(unchecked) var stats: RawBuffer<Stats>
+    @exclusivity(unchecked) private var bmp: RawBuffer<Int32>
+    /// For hashed keys: where the term's code points start in `arena` (-1 for packed keys).
+    @exclusivity(unchecked) var nameStart = RawBuffer<Int32>()
+    @exclusivity(unchecked) var arena = RawBuffer<UInt32>()
+    let keepDocuments: Bool
+    /// Document d's entries are `docEntries[docStart[d]..<docStart[d+1]]`, each `term << 32 | count`.
+    @exclusivity(unchecked) var docStart = RawBuffer<Int>()
+    @exclusivity(unchecked) var docEntries = RawBuffer<UInt64>()
+    @exclusivity(unchecked) private(set) var documents: Int32 = 0
+    @exclusivity(unchecked) var tokens = 0
+    var normalization = NormalizationCounts()
+
+    init(keepDocuments: Bool, hashingBits: Int?, expectedEntries: Int = 1 << 12) {
+        self.keepDocuments = keepDocuments
+        docStart.append(0)
+        docEntries.reserve(expectedEntries)
+        bmp = RawBuffer(repeating: -1, count: 0x10000)
+        if let bits = hashingBits {
+            bucketMask = (1 << UInt64(bits)) - 1
+            table = TermTable(capacity: 8)
+            stats = RawBuffer(repeating: Stats(), count: 1 << bits)
+        } else {
+            bucketMask = nil
+            table = TermTable(capacity: 1 << 14)
+            stats = RawBuffer(capacity: 1 << 14)
+        }
+    }
+
+    deinit {
+        stats.free()
+        bmp.free()
+        nameStart.free()
+        arena.free()
+        docStart.free()
+        docEntries.free()
+    }
+
+    var termCount: Int { stats.count }
+
+    /// Ends the current document.
+    @inline(__always)
+    func endDocument() {
+        documents += 1
+        if keepDocuments { docStart.append(docEntries.count) }
+    }
+
+    @inline(__always)
+    func add(_ scalars: UnsafeBufferPointer<UInt32>, key: TokenKey) {
+        tokens &+= 1
+        let t: Int
+        if let mask = bucketMask {
+            t = Int(truncatingIfNeeded: key.mixed & mask)
+        } else if key.raw < 0x10000 {
+            let b = bmp[Int(key.raw)]
+            if b >= 0 {
+                t = Int(b)
+            } else {
+                t = insert(scalars, key: key)
+                bmp[Int(key.raw)] = Int32(t)
+            }
+        } else {
+            let before = table.count
+            var inserted = false
+            let i = Int(table.findOrInsert(key.raw, inserted: &inserted))
+            t = inserted ? newTerm(scalars, key: key, index: i, before: before) : i
+        }
+        let s = stats.base + t
+        s.pointee.total &+= 1
+        if s.pointee.lastDoc != documents {
+            s.pointee.lastDoc = documents
+            s.pointee.df &+= 1
+            if keepDocuments {
+                s.pointee.slot = Int32(truncatingIfNeeded: docEntries.count - docStart[Int(documents)])
+                docEntries.append(UInt64(t) << 32 | 1)
+            }
+        } else if keepDocuments {
+            docEntries[docStart[Int(documents)] + Int(s.pointee.slot)] &+= 1
+        }
+    }
+
+    private func insert(_ scalars: UnsafeBufferPointer<UInt32>, key: TokenKey) -> Int {
+        var inserted = false
+        let i = Int(table.findOrInsert(key.raw, inserted: &inserted))
+        return inserted ? newTerm(scalars, key: key, index: i, before: i) : i
+    }
+
+    @inline(never)
+    private func newTerm(_ scalars: UnsafeBufferPointer<UInt32>, key: TokenKey, index: Int, before: Int) -> Int {
+        stats.append(Stats())
+        if key.isPacked {
+            nameStart.append(-1)
+        } else {
+            nameStart.append(Int32(arena.count))
+            arena.append(UInt32(scalars.count))
+            arena.append(contentsOf: scalars)
+        }
+        return index
+    }
+
+    /// The code points of term `t` (packed keys decode; hashed keys come from the arena).
+    func scalars(of t: Int) -> [UInt32] {
+        let start = Int(nameStart[t])
+        if start < 0 { return TokenKey(raw: table.keyOf[t]).packedScalars ?? [] }
+        let n = Int(arena[start])
+        return (0..<n).map { arena[start + 1 + $0] }
+    }
+}
+
+/// The sink that feeds a `TermCounter`.
+struct CountingSink: TokenSink {
+    let counter: TermCounter
+    @inline(__always)
+    mutating func token(_ scalars: UnsafeBufferPointer<UInt32>, kind: TokenKind, key: TokenKey) {
+        counter.add(scalars, key: key)
+    }
+}
