@@ -169,3 +169,48 @@ public struct PostsReader {
         return Post(userID: label.isEmpty ? String(line) : label, text: text, line: line)
     }
 }
+
+/// Documents built from posts: one per user (all their posts, in file order) or one per post.
+public struct DocumentCollection: Sendable {
+    public enum Grouping: String, Sendable, CaseIterable {
+        case user, post
+    }
+
+    /// User ids (or `user_id#post` ids when grouped by post), in order of first appearance.
+    public var ids: [String]
+    public var texts: [String]
+    public var posts: Int
+    public var summary: ReadSummary
+
+    /// Reads `path` (JSON Lines, CSV or TSV) and groups its posts.
+    public static func load(_ path: String, grouping: Grouping = .user, strict: Bool = false,
+                            progress: ((Int) -> Void)? = nil) throws -> DocumentCollection {
+        var ids: [String] = []
+        var texts: [String] = []
+        var position: [String: Int] = [:]
+        var posts = 0
+        let summary = try PostsReader(path: path, strict: strict).forEach(progress: progress) { post in
+            posts += 1
+            switch grouping {
+            case .post:
+                ids.append(post.postID ?? "\(post.userID)#\(posts)")
+                texts.append(post.text)
+            case .user:
+                if let i = position[post.userID] {
+                    texts[i] += "\n"
+                    texts[i] += post.text
+                } else {
+                    position[post.userID] = ids.count
+                    ids.append(post.userID)
+                    texts.append(post.text)
+                }
+            }
+        }
+        if posts == 0 {
+            var reason = "no valid posts"
+            if let first = summary.firstErrors.first { reason += " (first problem: \(first))" }
+            throw InputError(file: path, reason: reason)
+        }
+        return DocumentCollection(ids: ids, texts: texts, posts: posts, summary: summary)
+    }
+}

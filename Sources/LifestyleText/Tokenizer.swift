@@ -132,3 +132,20 @@ public struct CollectingSink: TokenSink {
         tokens.append((UTF8Decoding.string(scalars), kind))
     }
 }
+
+extension Tokenizer {
+    /// The normalised Han runs of every document (the input of word discovery).
+    public func chineseRuns(of texts: [String]) -> [[UInt32]] {
+        struct Collect: TokenSinkForRuns {
+            var runs: [[UInt32]] = []
+            mutating func run(_ scalars: UnsafeBufferPointer<UInt32>) { runs.append(Array(scalars)) }
+        }
+        var ws = TokenizerWorkspace()
+        var sink = Collect()
+        for t in texts {
+            var t = t
+            t.withUTF8 { chineseRuns($0, workspace: &ws, into: &sink) }
+        }
+        return sink.runs
+    }
+}

@@ -67,6 +67,35 @@ public struct TokenizerConfiguration: Sendable, Codable, Equatable {
 
     public init() {}
 
+    enum CodingKeys: String, CodingKey {
+        case normalization, chinese, ngramMin, ngramMax, keep, hashtagContent, reposts, stopWords
+    }
+
+    /// Encodes `keep` in a fixed order so saved models are byte-for-byte reproducible.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(normalization, forKey: .normalization)
+        try c.encode(chinese, forKey: .chinese)
+        try c.encode(ngramMin, forKey: .ngramMin)
+        try c.encode(ngramMax, forKey: .ngramMax)
+        try c.encode(keep.sorted { $0.rawValue < $1.rawValue }, forKey: .keep)
+        try c.encode(hashtagContent, forKey: .hashtagContent)
+        try c.encode(reposts, forKey: .reposts)
+        try c.encode(stopWords, forKey: .stopWords)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        normalization = try c.decode(NormalizationOptions.self, forKey: .normalization)
+        chinese = try c.decode(ChineseMode.self, forKey: .chinese)
+        ngramMin = try c.decode(Int.self, forKey: .ngramMin)
+        ngramMax = try c.decode(Int.self, forKey: .ngramMax)
+        keep = Set(try c.decode([TokenKind].self, forKey: .keep))
+        hashtagContent = try c.decode(Bool.self, forKey: .hashtagContent)
+        reposts = try c.decode(RepostMode.self, forKey: .reposts)
+        stopWords = try c.decode([String].self, forKey: .stopWords)
+    }
+
     public static var defaultStopWords: [String] { DefaultStopWords.words }
 
     /// Checks the values; messages state the value received.

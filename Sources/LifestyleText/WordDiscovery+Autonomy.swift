@@ -10,6 +10,8 @@ import Foundation
 /// `Σ autonomy(w) × length(w)` over its words gives a dictionary-free segmentation; counting its
 /// words gives the frequencies of a probabilistic lexicon.
 struct Autonomy {
+    nonisolated(unsafe) static var minPMI = Double(String(cString: getenv("SEG_PMI") ?? strdup("-1e10"))) ?? -1e10
+    nonisolated(unsafe) static var standardise = getenv("SEG_STD") != nil
     nonisolated(unsafe) static var alpha = Double(String(cString: getenv("SEG_ALPHA") ?? strdup("0"))) ?? 0
     nonisolated(unsafe) static var beta = Double(String(cString: getenv("SEG_BETA") ?? strdup("0"))) ?? 0
     nonisolated(unsafe) static var tokenMean = getenv("SEG_TOKEN_MEAN") != nil
@@ -42,10 +44,27 @@ struct Autonomy {
             meanR[len] += wgt * dr[i]; meanL[len] += wgt * dl[i]; n[len] += wgt
         }
         for len in n.indices where n[len] > 0 { meanR[len] /= n[len]; meanL[len] /= n[len] }
+        var sdR = [Double](repeating: 0, count: maxLength + 2), sdL = sdR
+        for (i, g) in keys.enumerated() where !dr[i].isNaN {
+            let len = g.length
+            sdR[len] += (dr[i] - meanR[len]) * (dr[i] - meanR[len]); sdL[len] += (dl[i] - meanL[len]) * (dl[i] - meanL[len])
+        }
+        for len in n.indices {
+            sdR[len] = Autonomy.standardise && n[len] > 1 ? (sdR[len] / n[len]).squareRoot() : 1
+            sdL[len] = Autonomy.standardise && n[len] > 1 ? (sdL[len] / n[len]).squareRoot() : 1
+        }
         weights = [Double](repeating: -.infinity, count: m)
         for (i, g) in keys.enumerated() where !dr[i].isNaN {
             let len = g.length
-            weights[i] = ((dr[i] - meanR[len]) + (dl[i] - meanL[len])) * Double(len)
+            if len > 1 && Autonomy.minPMI > -1e9 {
+                var coh = Double.infinity
+                for s in 1..<len {
+                    guard let a = stats.index[g.prefix(s)], let b = stats.index[g.dropFirst(s)] else { continue }
+                    coh = min(coh, log(Double(stats.counts[i]) * total / (Double(stats.counts[Int(a)]) * Double(stats.counts[Int(b)]))))
+                }
+                if coh < Autonomy.minPMI { continue }
+            }
+            weights[i] = ((dr[i] - meanR[len]) / sdR[len] + (dl[i] - meanL[len]) / sdL[len]) * Double(len)
                 + Autonomy.alpha * log(Double(stats.counts[i]) / total) + Autonomy.beta
         }
     }
