@@ -65,6 +65,7 @@ struct NGram: Hashable, Comparable, Sendable {
 /// points, the rarest ones act as run boundaries (they cannot reach any useful count anyway).
 struct NGramStatistics: @unchecked Sendable {
     var codePointOf: [UInt32] = [0]
+    var symbolOf: [UInt32: UInt16] = [:]
     var totalSymbols = 0
     var index: [NGram: Int32] = [:]
     var counts: [Int] = []
@@ -88,6 +89,7 @@ struct NGramStatistics: @unchecked Sendable {
             for cp in run { symbols.append(idOf[cp] ?? 0) }
             symbols.append(0)
         }
+        symbolOf = idOf
         totalSymbols = symbols.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
         let width = maxLength + 1
         let frozen = symbols

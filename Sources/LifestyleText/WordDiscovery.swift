@@ -14,7 +14,8 @@ public struct DiscoveredWord: Sendable, Hashable {
     public var leftEntropy: Double
     /// Branching entropy (nats) of the right neighbours; a run boundary counts as a distinct neighbour.
     public var rightEntropy: Double
-    /// Ranking score: `ln(count) × cohesion × min(leftEntropy, rightEntropy)` (≥ 0 for admitted words).
+    /// Autonomy: standardised variation of branching entropy, left plus right (see
+    /// `WordDiscovery.lexicon(runs:)`); positive when the n-gram's edges look like word edges.
     public var score: Double
 
     public init(word: String, count: Int, cohesion: Double, leftEntropy: Double, rightEntropy: Double, score: Double) {
@@ -58,10 +59,15 @@ public struct WordDiscovery: Sendable {
         /// Code points that may only *start* a word, e.g. a placeholder for "a number": then
         /// `<number>年` can be learnt but `<number>月<number>日` cannot. Empty by default.
         public var leadingOnly: Set<UInt32> = []
+        /// Weight of `ln p(word)` against `autonomy × length` when segmenting the corpus (≥ 0).
+        public var frequencyWeight: Double
+        /// Rounds of re-counting word usage on the corpus segmentation (≥ 0).
+        public var refinementRounds: Int
 
         /// Validates the values; the message names the bad one, e.g. `minLength=0 should be >= 1`.
-        public init(minLength: Int = 2, maxLength: Int = 6, minCount: Int = 5, minCohesion: Double = 2.0,
-                    minFreedom: Double = 1.0, maxWords: Int = 0) throws(InputError) {
+        public init(minLength: Int = 2, maxLength: Int = 5, minCount: Int = 2, minCohesion: Double = -.infinity,
+                    minFreedom: Double = 0, maxWords: Int = 0, frequencyWeight: Double = 0.5,
+                    refinementRounds: Int = 1, leadingOnly: Set<UInt32> = []) throws(InputError) {
             func bad(_ field: String, _ reason: String) -> InputError {
                 InputError(field: field, reason: reason)
             }
@@ -71,11 +77,20 @@ public struct WordDiscovery: Sendable {
                 throw bad("maxLength", "maxLength=\(maxLength) should be >= minLength=\(minLength)")
             }
             guard minCount >= 1 else { throw bad("minCount", "minCount=\(minCount) should be >= 1") }
-            guard minCohesion.isFinite else { throw bad("minCohesion", "minCohesion=\(minCohesion) should be finite") }
+            guard !minCohesion.isNaN else { throw bad("minCohesion", "minCohesion=\(minCohesion) should be a number") }
             guard minFreedom.isFinite && minFreedom >= 0 else {
                 throw bad("minFreedom", "minFreedom=\(minFreedom) should be finite and >= 0")
             }
             guard maxWords >= 0 else { throw bad("maxWords", "maxWords=\(maxWords) should be >= 0") }
+            guard frequencyWeight.isFinite && frequencyWeight >= 0 else {
+                throw bad("frequencyWeight", "frequencyWeight=\(frequencyWeight) should be finite and >= 0")
+            }
+            guard refinementRounds >= 0 else {
+                throw bad("refinementRounds", "refinementRounds=\(refinementRounds) should be >= 0")
+            }
+            self.frequencyWeight = frequencyWeight
+            self.refinementRounds = refinementRounds
+            self.leadingOnly = leadingOnly
             self.minLength = minLength
             self.maxLength = maxLength
             self.minCount = minCount
@@ -92,41 +107,43 @@ public struct WordDiscovery: Sendable {
     }
 
     /// Discovers words in `runs` (each run a maximal stretch of segmentable code points).
+    ///
+    /// Every n-gram of `minLength…maxLength` symbols with at least `minCount` occurrences,
+    /// cohesion ≥ `minCohesion` and freedom ≥ `minFreedom`, and autonomy (`score`) > 0, sorted by
+    /// score then word. For segmentation use `lexicon(runs:)`, which also resolves overlaps.
     public func discover(runs: [[UInt32]]) -> [DiscoveredWord] {
         let c = configuration
         let stats = NGramStatistics(runs: runs, maxLength: c.maxLength, minCount: c.minCount)
-        let n = Double(stats.totalSymbols)
+        let autonomy = Autonomy(stats: stats, maxLength: c.maxLength)
+        let total = Double(stats.totalSymbols)
         var out: [DiscoveredWord] = []
-        for (key, i) in stats.index {
-            let len = key.length
-            guard len >= c.minLength && len <= c.maxLength, stats.allowed(key, leadingOnly: c.leadingOnly) else { continue }
-            let count = stats.counts[Int(i)]
-            // Cohesion: the weakest binary split (a single code point has no split: +inf).
-            var cohesion = Double.infinity
-            if len > 1 {
-                for s in 1..<len {
-                    guard let a = stats.index[key.prefix(s)], let b = stats.index[key.dropFirst(s)] else {
-                        cohesion = -.infinity
-                        break
-                    }
-                    let pmi = log(Double(count) * n / (Double(stats.counts[Int(a)]) * Double(stats.counts[Int(b)])))
-                    cohesion = min(cohesion, pmi)
-                }
-            }
-            guard cohesion >= c.minCohesion else { continue }
-            let right = stats.rightEntropy[Int(i)]
-            let left = stats.leftEntropy(of: key)
-            guard min(left, right) >= c.minFreedom else { continue }
-            let cohesionTerm = cohesion.isFinite ? cohesion : 1
-            let score = log(Double(count)) * cohesionTerm * min(left, right)
-            out.append(DiscoveredWord(word: stats.string(key), count: count, cohesion: cohesion,
-                                      leftEntropy: left, rightEntropy: right, score: score))
+        for (i, g) in autonomy.keys.enumerated() {
+            let len = g.length
+            guard len >= c.minLength && len <= c.maxLength, stats.allowed(g, leadingOnly: c.leadingOnly),
+                  let d = discovered(stats: stats, autonomy: autonomy, index: i, total: total),
+                  d.cohesion >= c.minCohesion, d.freedom >= c.minFreedom, d.score > 0 else { continue }
+            out.append(d)
         }
         out.sort { a, b in
             if a.score != b.score { return a.score > b.score }
             return a.word.unicodeScalars.lexicographicallyPrecedes(b.word.unicodeScalars) { $0.value < $1.value }
         }
         if c.maxWords > 0 && out.count > c.maxWords { out.removeLast(out.count - c.maxWords) }
+        return out
+    }
+
+    /// Statistics of every counted n-gram of `minLength…maxLength` symbols, unfiltered (for
+    /// inspection and tests). Keyed by word.
+    func statistics(runs: [[UInt32]]) -> [String: DiscoveredWord] {
+        let c = configuration
+        let stats = NGramStatistics(runs: runs, maxLength: c.maxLength, minCount: c.minCount)
+        let autonomy = Autonomy(stats: stats, maxLength: c.maxLength)
+        var out: [String: DiscoveredWord] = [:]
+        for (i, g) in autonomy.keys.enumerated() where g.length >= c.minLength {
+            if let d = discovered(stats: stats, autonomy: autonomy, index: i, total: Double(stats.totalSymbols)) {
+                out[d.word] = d
+            }
+        }
         return out
     }
 }

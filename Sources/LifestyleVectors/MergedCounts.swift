@@ -1,13 +1,16 @@
+import LifestyleCore
 import LifestyleText
 
 /// Document frequencies merged over chunk counters, in chunk order (so term numbering, and with it
 /// every tie-break, is the same for any thread count).
 final class MergedCounts: @unchecked Sendable {
-    var table = TermTable(capacity: 1 << 16)
+    @exclusivity(unchecked) var table = TermTable(capacity: 1 << 16)
     let hashing: Bool
-    var df = ContiguousArray<Int32>()
-    var total = ContiguousArray<Int64>()
-    var names: [[UInt32]?] = []
+    @exclusivity(unchecked) var df = RawBuffer<Int32>()
+    @exclusivity(unchecked) var total = RawBuffer<Int64>()
+    /// For hashed keys, the term's code points (`arena[nameStart[g]]` is the length); -1 for packed keys.
+    @exclusivity(unchecked) var nameStart = RawBuffer<Int32>()
+    @exclusivity(unchecked) var arena = RawBuffer<UInt32>()
     var documents = 0
     var tokens = 0
     var pruned = 0
@@ -20,9 +23,16 @@ final class MergedCounts: @unchecked Sendable {
     init(hashingBits: Int?) {
         hashing = hashingBits != nil
         if let b = hashingBits {
-            df = ContiguousArray(repeating: 0, count: 1 << b)
-            total = ContiguousArray(repeating: 0, count: 1 << b)
+            df = RawBuffer(repeating: 0, count: 1 << b)
+            total = RawBuffer(repeating: 0, count: 1 << b)
         }
+    }
+
+    deinit {
+        df.free()
+        total.free()
+        nameStart.free()
+        arena.free()
     }
 
     var termCount: Int { hashing ? df.count : table.count }
@@ -41,47 +51,104 @@ final class MergedCounts: @unchecked Sendable {
         }
         var remap = ContiguousArray<Int32>(repeating: 0, count: c.termCount)
         let keys = c.table.keyOf
-        for t in 0..<c.termCount {
-            var inserted = false
-            let g = table.findOrInsert(keys[t], inserted: &inserted)
-            if inserted {
-                df.append(0)
-                total.append(0)
-                names.append(c.nameStart[t] < 0 ? nil : c.scalars(of: t))
+        remap.withUnsafeMutableBufferPointer { remap in
+            for t in 0..<c.termCount {
+                var inserted = false
+                let g = table.findOrInsert(keys[t], inserted: &inserted)
+                let s = c.stats[t]
+                if inserted {
+                    df.append(s.df)
+                    total.append(Int64(s.total))
+                    let start = Int(c.nameStart[t])
+                    if start < 0 {
+                        nameStart.append(-1)
+                    } else {
+                        nameStart.append(Int32(arena.count))
+                        let n = Int(c.arena[start])
+                        arena.append(contentsOf: UnsafeBufferPointer(start: c.arena.base + start, count: n + 1))
+                    }
+                } else {
+                    df[Int(g)] += s.df
+                    total[Int(g)] += Int64(s.total)
+                }
+                remap[t] = g
             }
-            df[Int(g)] += c.stats[t].df
-            total[Int(g)] += Int64(c.stats[t].total)
-            remap[t] = g
         }
         remaps.append(remap)
     }
 
     func scalars(of g: Int) -> [UInt32] {
-        names[g] ?? TokenKey(raw: table.keyOf[g]).packedScalars ?? []
+        let start = Int(nameStart[g])
+        if start < 0 { return TokenKey(raw: table.keyOf[g]).packedScalars ?? [] }
+        return (0..<Int(arena[start])).map { arena[start + 1 + $0] }
+    }
+
+    /// The first three code points of term `g`, packed most-significant first: integer order is
+    /// code-point order up to the third code point (absent code points count as 0, so a prefix sorts first).
+    @inline(__always)
+    func orderKey(of g: Int) -> UInt64 {
+        let m: UInt64 = 0x1F_FFFF
+        let start = Int(nameStart[g])
+        if start < 0 {
+            let raw = table.keyOf[g]
+            return (raw & m) << 42 | (raw >> 21 & m) << 21 | (raw >> 42 & m)
+        }
+        let n = Int(arena[start])
+        var k: UInt64 = 0
+        for i in 0..<3 { k = k << 21 | (i < n ? UInt64(arena[start + 1 + i]) & m : 0) }
+        return k
+    }
+
+    /// Appends the UTF-8 of term `g`.
+    func appendUTF8(of g: Int, to out: inout [UInt8]) {
+        let start = Int(nameStart[g])
+        if start < 0 {
+            var raw = table.keyOf[g]
+            var scalars: (UInt32, UInt32, UInt32) = (0, 0, 0)
+            var n = 0
+            while raw != 0 && n < 3 {
+                let v = UInt32(raw & 0x1F_FFFF)
+                if n == 0 { scalars.0 = v } else if n == 1 { scalars.1 = v } else { scalars.2 = v }
+                raw >>= 21
+                n += 1
+            }
+            withUnsafeBytes(of: &scalars) { UTF8Decoding.encode(UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt32.self), count: n), into: &out) }
+        } else {
+            UTF8Decoding.encode(UnsafeBufferPointer(start: arena.base + start + 1, count: Int(arena[start])), into: &out)
+        }
     }
 
     /// Drops the rarest terms until at most `limit` remain (raising the df cut-off one step at a time).
     func prune(toAtMost limit: Int) {
         var cutoff: Int32 = 1
         while true {
-            let remaining = df.reduce(0) { $0 + ($1 > cutoff ? 1 : 0) }
+            var remaining = 0
+            for g in 0..<table.count where df[g] > cutoff { remaining += 1 }
             if remaining <= limit { break }
             cutoff += 1
         }
         let newTable = TermTable(capacity: limit)
-        var newDF = ContiguousArray<Int32>(), newTotal = ContiguousArray<Int64>()
-        var newNames: [[UInt32]?] = []
+        var newDF = RawBuffer<Int32>(), newTotal = RawBuffer<Int64>()
+        var newStart = RawBuffer<Int32>(), newArena = RawBuffer<UInt32>()
         for g in 0..<table.count where df[g] > cutoff {
             var inserted = false
             _ = newTable.findOrInsert(table.keyOf[g], inserted: &inserted)
             newDF.append(df[g])
             newTotal.append(total[g])
-            newNames.append(names[g])
+            let start = Int(nameStart[g])
+            if start < 0 {
+                newStart.append(-1)
+            } else {
+                newStart.append(Int32(newArena.count))
+                newArena.append(contentsOf: UnsafeBufferPointer(start: arena.base + start, count: Int(arena[start]) + 1))
+            }
         }
         pruned += table.count - newTable.count
+        df.free(); total.free(); nameStart.free(); arena.free()
         table = newTable
         df = newDF
         total = newTotal
-        names = newNames
+        nameStart = newStart
+        arena = newArena
     }
 }

@@ -183,12 +183,7 @@ func appendRow(columns: ContiguousArray<Int32>, counts: ContiguousArray<Int32>, 
         packed.append(UInt64(UInt32(bitPattern: columns[k])) << 32 | UInt64(Float(w).bitPattern))
     }
     packed.sort()
-    let scale: Double
-    switch model.configuration.norm {
-    case .l2: scale = sumSquares > 0 ? 1 / sumSquares.squareRoot() : 1
-    case .l1: scale = sumAbs > 0 ? 1 / sumAbs : 1
-    case .none: scale = 1
-    }
+    let scale = model.configuration.norm.scale(sumSquares: sumSquares, sumAbs: sumAbs)
     for p in packed {
         indices.append(Int32(truncatingIfNeeded: p >> 32))
         values.append(Float(Double(Float(bitPattern: UInt32(truncatingIfNeeded: p))) * scale))
@@ -198,3 +193,22 @@ func appendRow(columns: ContiguousArray<Int32>, counts: ContiguousArray<Int32>, 
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension RowNorm {
+    /// The factor that normalises a row with these sums (1 for an empty row or `.none`).
+    @inline(__always)
+    func scale(sumSquares: Double, sumAbs: Double) -> Double {
+        switch self {
+        case .l2: sumSquares > 0 ? 1 / sumSquares.squareRoot() : 1
+        case .l1: sumAbs > 0 ? 1 / sumAbs : 1
+        case .none: 1
+        }
+    }
+}
+
+/// Lets parallel chunks write disjoint ranges of the final CSR arrays (during their initialisation).
+struct CSRWriter: @unchecked Sendable {
+    let pointers: UnsafeMutablePointer<Int>
+    let indices: UnsafeMutablePointer<Int32>?
+    let values: UnsafeMutablePointer<Float>?
+}

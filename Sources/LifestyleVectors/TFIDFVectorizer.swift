@@ -25,41 +25,87 @@ public struct TFIDFVectorizer: Sendable {
 
     /// Fits on `documents` and returns the model with their TF-IDF matrix (one pass of tokenizing).
     public func fitTransform(_ documents: [String]) throws -> (TFIDFModel, CSRMatrix) {
+        var clock = StageClock()
         let chunks = balancedChunks(documents, threads: configuration.threads)
         let counters = count(documents, chunks: chunks, keepDocuments: true)
+        clock.lap("tokenize+count")
         let merged = MergedCounts(hashingBits: configuration.hashingBits)
         for c in counters { merged.merge(c) }
+        clock.lap("merge")
         let model = try makeModel(merged)
+        clock.lap("vocabulary")
+        let matrix = rows(of: counters, merged: merged, model: model)
+        clock.lap("rows")
+        clock.report("fitTransform")
+        return (model, matrix)
+    }
+
+    /// Turns every chunk's stored (term, count) lists into weighted, sorted, normalised CSR rows,
+    /// written straight into the final arrays (each chunk knows its offset after a counting pass).
+    func rows(of counters: [TermCounter], merged: MergedCounts, model: TFIDFModel) -> CSRMatrix {
         let columnOfGlobal = merged.columnOfGlobal
         let remaps = merged.remaps
-        let blocks = parallelMap(Array(counters.indices), threads: configuration.threads) { ci -> CSRMatrix in
-            let counter = counters[ci]
-            let remap = remaps[ci]
-            var packed = ContiguousArray<UInt64>()
-            var cols = ContiguousArray<Int32>()
-            var cnts = ContiguousArray<Int32>()
-            var pointers = ContiguousArray<Int>([0])
-            var indices = ContiguousArray<Int32>()
-            var values = ContiguousArray<Float>()
-            indices.reserveCapacity(counter.docEntries.count)
-            values.reserveCapacity(counter.docEntries.count)
-            for d in 0..<Int(counter.documents) {
-                cols.removeAll(keepingCapacity: true)
-                cnts.removeAll(keepingCapacity: true)
-                for k in counter.docStart[d]..<counter.docStart[d + 1] {
-                    let e = counter.docEntries[k]
-                    let col = columnOfGlobal[Int(remap[Int(e >> 32)])]
-                    if col >= 0 {
-                        cols.append(col)
-                        cnts.append(Int32(truncatingIfNeeded: e))
-                    }
-                }
-                appendRow(columns: cols, counts: cnts, model: model, packed: &packed, indices: &indices, values: &values)
-                pointers.append(indices.count)
-            }
-            return CSRMatrix(rows: pointers.count - 1, columns: model.featureCount, rowPointers: pointers, columnIndices: indices, values: values)
+        let hashing = configuration.hashingBits != nil
+        // Pass 1 (parallel): per chunk, local term → column, and the number of kept entries.
+        let prepared = parallelMap(Array(counters.indices), threads: configuration.threads) { ci -> (ContiguousArray<Int32>, Int) in
+            let c = counters[ci]
+            var local = ContiguousArray<Int32>(repeating: -1, count: c.termCount)
+            for t in 0..<c.termCount { local[t] = hashing ? Int32(t) : columnOfGlobal[Int(remaps[ci][t])] }
+            var kept = 0
+            for k in 0..<c.docEntries.count where local[Int(c.docEntries[k] >> 32)] >= 0 { kept += 1 }
+            return (local, kept)
         }
-        return (model, CSRMatrix.stacking(blocks, columns: model.featureCount))
+        let nnz = prepared.reduce(0) { $0 + $1.1 }
+        let rowCount = counters.reduce(0) { $0 + Int($1.documents) }
+        var entryOffsets = [0], rowOffsets = [0]
+        for (i, c) in counters.enumerated() {
+            entryOffsets.append(entryOffsets[i] + prepared[i].1)
+            rowOffsets.append(rowOffsets[i] + Int(c.documents))
+        }
+        let entryStart = entryOffsets, rowStart = rowOffsets
+        var values = ContiguousArray<Float>()
+        var pointers = ContiguousArray<Int>()
+        let indices = ContiguousArray<Int32>(unsafeUninitializedCapacity: nnz) { indexBuffer, indexCount in
+            values = ContiguousArray<Float>(unsafeUninitializedCapacity: nnz) { valueBuffer, valueCount in
+                pointers = ContiguousArray<Int>(unsafeUninitializedCapacity: rowCount + 1) { pointerBuffer, pointerCount in
+                    pointerBuffer[0] = 0
+                    let out = CSRWriter(pointers: pointerBuffer.baseAddress!, indices: indexBuffer.baseAddress, values: valueBuffer.baseAddress)
+                    // Pass 2 (parallel): weights, sort by column, normalise, write in place.
+                    _ = parallelMap(Array(counters.indices), threads: configuration.threads) { ci -> Bool in
+                        let c = counters[ci]
+                        let local = prepared[ci].0
+                        var packed = ContiguousArray<UInt64>()
+                        var position = entryStart[ci]
+                        for d in 0..<Int(c.documents) {
+                            packed.removeAll(keepingCapacity: true)
+                            var sumSquares = 0.0, sumAbs = 0.0
+                            for k in c.docStart[d]..<c.docStart[d + 1] {
+                                let e = c.docEntries[k]
+                                let col = local[Int(e >> 32)]
+                                guard col >= 0 else { continue }
+                                let w = model.weight(count: Int32(truncatingIfNeeded: e), column: Int(col))
+                                sumSquares += w * w
+                                sumAbs += w
+                                packed.append(UInt64(UInt32(bitPattern: col)) << 32 | UInt64(Float(w).bitPattern))
+                            }
+                            packed.sort()
+                            let scale = model.configuration.norm.scale(sumSquares: sumSquares, sumAbs: sumAbs)
+                            for p in packed {
+                                out.indices![position] = Int32(truncatingIfNeeded: p >> 32)
+                                out.values![position] = Float(Double(Float(bitPattern: UInt32(truncatingIfNeeded: p))) * scale)
+                                position += 1
+                            }
+                            out.pointers[rowStart[ci] + d + 1] = position
+                        }
+                        return true
+                    }
+                    pointerCount = rowCount + 1
+                }
+                valueCount = nnz
+            }
+            indexCount = nnz
+        }
+        return CSRMatrix(rows: rowCount, columns: model.featureCount, rowPointers: pointers, columnIndices: indices, values: values)
     }
 
     /// Fits on a stream of documents in batches without keeping them (bounded memory: the term
@@ -120,7 +166,7 @@ public struct TFIDFVectorizer: Sendable {
             return Float(configuration.smoothIDF ? log((1 + nd) / (1 + d)) + 1 : log(nd / max(d, 1)) + 1)
         }
         if configuration.hashingBits != nil {
-            idf = ContiguousArray(merged.df.map(idfValue))
+            idf = ContiguousArray(merged.df.buffer.map(idfValue))
             summary.keptTerms = merged.df.count
             merged.columnOfGlobal = ContiguousArray(0..<Int32(merged.df.count))
             return try TFIDFModel(configuration: configuration, analyzerSpec: analyzerSpec, lexicon: lexicon,
@@ -134,54 +180,52 @@ public struct TFIDFVectorizer: Sendable {
             let d = Double(merged.df[t])
             if d < minDocs { summary.droppedBelowMinDF += 1 } else if d > maxDocs { summary.droppedAboveMaxDF += 1 } else { kept.append(t) }
         }
-        var names = kept.map { merged.scalars(of: $0) }
+        // Code-point order (Python's str order) through a 63-bit key holding the first three code
+        // points; only terms longer than three code points can tie and need a full comparison.
+        let orderKeys = kept.map { merged.orderKey(of: $0) }
+        func precedes(_ a: Int, _ b: Int) -> Bool {
+            if orderKeys[a] != orderKeys[b] { return orderKeys[a] < orderKeys[b] }
+            return merged.scalars(of: kept[a]).lexicographicallyPrecedes(merged.scalars(of: kept[b]))
+        }
+        var selected = Array(kept.indices)
         if let limit = configuration.maxFeatures, kept.count > limit {
             // Most frequent terms first; ties in code-point order so the cut is deterministic.
-            let order = kept.indices.sorted {
+            selected.sort {
                 let a = merged.total[kept[$0]], b = merged.total[kept[$1]]
-                return a != b ? a > b : names[$0].lexicographicallyPrecedes(names[$1])
-            }.prefix(limit)
+                return a != b ? a > b : precedes($0, $1)
+            }
             summary.droppedByMaxFeatures = kept.count - limit
-            kept = order.map { kept[$0] }
-            names = order.map { names[$0] }
+            selected = Array(selected.prefix(limit))
         }
-        guard !kept.isEmpty else {
+        guard !selected.isEmpty else {
             throw ConfigurationError("after pruning no terms remain (minDF=\(configuration.minDF), maxDF=\(configuration.maxDF), \(n) documents); lower minDF or raise maxDF")
         }
-        let order = codePointOrder(names)
+        selected.sort(by: precedes)
         var columnOfGlobal = ContiguousArray<Int32>(repeating: -1, count: merged.termCount)
         var terms: [String] = []
-        terms.reserveCapacity(order.count)
-        for (col, i) in order.enumerated() {
-            columnOfGlobal[kept[i]] = Int32(col)
-            terms.append(UTF8Decoding.string(names[i]))
-            idf.append(idfValue(merged.df[kept[i]]))
+        var keys = ContiguousArray<UInt64>()
+        terms.reserveCapacity(selected.count)
+        keys.reserveCapacity(selected.count)
+        var utf8: [UInt8] = []
+        for (col, i) in selected.enumerated() {
+            let g = kept[i]
+            columnOfGlobal[g] = Int32(col)
+            utf8.removeAll(keepingCapacity: true)
+            merged.appendUTF8(of: g, to: &utf8)
+            terms.append(String(decoding: utf8, as: UTF8.self))
+            keys.append(merged.table.keyOf[g])
+            idf.append(idfValue(merged.df[g]))
         }
         merged.columnOfGlobal = columnOfGlobal
         summary.keptTerms = terms.count
         return try TFIDFModel(configuration: configuration, analyzerSpec: analyzerSpec, lexicon: lexicon,
-                              vocabulary: Vocabulary(terms: terms), idf: idf, summary: summary)
+                              vocabulary: Vocabulary(terms: terms, keys: keys), idf: idf, summary: summary)
     }
 }
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Indices of `names` in code-point order (Python's `str` order). The first three code points are
-/// packed into one integer so almost every comparison is a single integer compare.
-func codePointOrder(_ names: [[UInt32]]) -> [Int] {
-    let prefix = names.map { n -> UInt64 in
-        var k: UInt64 = 0
-        for i in 0..<3 { k = k << 21 | (i < n.count ? UInt64(n[i]) + 1 : 0) }
-        return k
-    }
-    return names.indices.sorted {
-        let a = prefix[$0], b = prefix[$1]
-        if a != b { return a < b }
-        return names[$0].lexicographicallyPrecedes(names[$1])
-    }
-}
 
 /// One contiguous chunk per thread, balanced by UTF-8 length rather than document count.
 func balancedChunks(_ documents: [String], threads: Int) -> [Range<Int>] {
@@ -200,4 +244,23 @@ func balancedChunks(_ documents: [String], threads: Int) -> [Range<Int>] {
     }
     if start < documents.count { ranges.append(start..<documents.count) }
     return ranges
+}
+
+/// Stage timings, printed to standard error when LIFESTYLE_TRACE is set.
+struct StageClock {
+    private var last = monotonicSeconds()
+    private var laps: [(String, Double)] = []
+    static let enabled = getenv("LIFESTYLE_TRACE") != nil
+
+    mutating func lap(_ name: String) {
+        guard StageClock.enabled else { return }
+        let now = monotonicSeconds()
+        laps.append((name, now - last))
+        last = now
+    }
+
+    func report(_ what: String) {
+        guard StageClock.enabled else { return }
+        writeStandardError("\(what): " + laps.map { "\($0.0) \(Int($0.1 * 1000)) ms" }.joined(separator: ", ") + "\n")
+    }
 }

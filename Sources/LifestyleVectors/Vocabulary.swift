@@ -24,6 +24,18 @@ public struct Vocabulary: Sendable {
         self.index = table
     }
 
+    /// Builds the index from keys already computed (`keys[i]` is `TokenKey(terms[i]).raw`).
+    init(terms: [String], keys: ContiguousArray<UInt64>) {
+        self.terms = terms
+        self.keys = keys
+        let table = TermTable(capacity: max(16, terms.count))
+        for key in keys {
+            var inserted = false
+            _ = table.findOrInsert(key, inserted: &inserted)
+        }
+        self.index = table
+    }
+
     public var count: Int { terms.count }
 
     /// The column of `term`, nil when not in the vocabulary.

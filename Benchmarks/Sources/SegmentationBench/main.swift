@@ -233,32 +233,27 @@ func evaluate(_ name: String, test: ArraySlice<GoldLine>, segmenter: Segmenter, 
         }
     }
     let t0 = now()
-    let config = try WordDiscovery.Configuration(
-        minLength: 2, maxLength: Int(option("max-length", "4"))!, minCount: Int(option("min-count", "3"))!,
-        minCohesion: Double(option("min-cohesion", "1.0"))!, minFreedom: Double(option("min-freedom", "0.8"))!)
-    var configuration = config
-    if options["no-leading"] == nil { configuration.leadingOnly = [numberSymbol, latinSymbol] }
+    let method = option("method", "autonomy")
+    let configuration = try WordDiscovery.Configuration(
+        minLength: 2, maxLength: Int(option("max-length", "5"))!, minCount: Int(option("min-count", "2"))!,
+        minCohesion: Double(option("min-cohesion", method == "threshold" ? "3" : "-inf"))!,
+        minFreedom: Double(option("min-freedom", method == "threshold" ? "1.5" : "0"))!,
+        frequencyWeight: Double(option("frequency-weight", "0.5"))!,
+        refinementRounds: Int(option("refinement-rounds", "1"))!,
+        leadingOnly: options["no-leading"] == nil ? [numberSymbol, latinSymbol] : [])
     let discovery = WordDiscovery(configuration: configuration)
-    let rounds = Int(option("rounds", "0"))!
-    let discovered: [DiscoveredWord]
     var lexicon: Lexicon
-    switch option("method", "autonomy") {
-    case "threshold":
-        discovered = discovery.discover(runs: runs)
+    if method == "threshold" {
+        // Baseline: thresholded candidates, raw counts, then Viterbi re-estimation rounds.
+        let discovered = discovery.discover(runs: runs)
         lexicon = Lexicon(discovered: discovered, characterCounts: WordDiscovery.characterCounts(runs: runs))
-        lexicon = WordDiscovery.reestimate(lexicon, runs: runs, rounds: rounds,
-                                           minFrequency: Double(option("min-frequency", "2"))!)
-    case "autonomy-direct":
-        lexicon = discovery.autonomyLexicon(runs: runs)
-        discovered = []
-    default:
-        lexicon = discovery.lexicon(runs: runs, rounds: rounds)
-        discovered = []
+        lexicon = WordDiscovery.reestimate(lexicon, runs: runs, rounds: Int(option("rounds", "3"))!,
+                                           minFrequency: 2)
+    } else {
+        lexicon = discovery.lexicon(runs: runs)
     }
-    let t1 = now()
-    let t2 = now()
-    print(String(format: "discovery: %d runs, %d candidates in %.2f s; re-estimation %.2f s; lexicon %d words",
-                 runs.count, discovered.count, t1 - t0, t2 - t1, lexicon.count))
+    print(String(format: "discovery (%@): %d runs, %.2f s, lexicon %d words", method, runs.count, now() - t0,
+                 lexicon.count))
     try lexicon.writeTSV(toFile: "\(outDir)/lexicon-a.tsv")
     evaluate("ours-a", test: test, segmenter: Segmenter(lexicon: lexicon), classes: true, outDir: outDir)
 
