@@ -135,7 +135,11 @@ public struct TFIDFVectorizer: Sendable {
     /// Tokenizes each chunk on its own thread into its own counter.
     func count(_ documents: [String], chunks: [Range<Int>], keepDocuments: Bool) -> [TermCounter] {
         parallelMap(chunks, threads: configuration.threads) { range -> TermCounter in
-            let counter = TermCounter(keepDocuments: keepDocuments, hashingBits: configuration.hashingBits)
+            // Distinct terms grow sublinearly with text; a rough first size saves most rehashing.
+            let bytes = range.reduce(0) { $0 + documents[$1].utf8.count }
+            let counter = TermCounter(keepDocuments: keepDocuments, hashingBits: configuration.hashingBits,
+                                      expectedTerms: min(1 << 22, max(1 << 12, bytes / 8)),
+                                      expectedEntries: keepDocuments ? bytes / 2 : 0)
             var ws = TokenizerWorkspace()
             var sink = CountingSink(counter: counter)
             for d in range {

@@ -30,7 +30,7 @@ final class TermCounter: @unchecked Sendable {
     @exclusivity(unchecked) var tokens = 0
     var normalization = NormalizationCounts()
 
-    init(keepDocuments: Bool, hashingBits: Int?, expectedEntries: Int = 1 << 12) {
+    init(keepDocuments: Bool, hashingBits: Int?, expectedTerms: Int = 1 << 14, expectedEntries: Int = 1 << 12) {
         self.keepDocuments = keepDocuments
         docStart.append(0)
         docEntries.reserve(expectedEntries)
@@ -41,8 +41,8 @@ final class TermCounter: @unchecked Sendable {
             stats = RawBuffer(repeating: Stats(), count: 1 << bits)
         } else {
             bucketMask = nil
-            table = TermTable(capacity: 1 << 14)
-            stats = RawBuffer(capacity: 1 << 14)
+            table = TermTable(capacity: expectedTerms)
+            stats = RawBuffer(capacity: expectedTerms)
         }
     }
 

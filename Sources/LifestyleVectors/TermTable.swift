@@ -1,7 +1,7 @@
 import LifestyleText
 
 /// Open-addressing hash table from a 64-bit token key to a dense index 0..<count (linear probing,
-/// power-of-two capacity, load ≤ 0.5, key and index side by side so a probe touches one cache
+/// power-of-two capacity, load ≤ 0.75, key and index side by side so a probe touches one cache
 /// line). About 3× faster than `Dictionary<UInt64, Int32>` for the get-or-insert that runs once
 /// per token.
 ///
@@ -26,7 +26,7 @@ final class TermTable: @unchecked Sendable {
 
     init(capacity requested: Int = 1 << 12) {
         var c = 16
-        while c < requested * 2 { c <<= 1 }
+        while c * 3 < requested * 4 { c <<= 1 }
         capacity = c
         mask = c - 1
         entries = .allocate(capacity: c)
@@ -63,7 +63,7 @@ final class TermTable: @unchecked Sendable {
                 entries[h] = Entry(key: key, index: Int64(index))
                 keys.append(key)
                 inserted = true
-                if keys.count * 2 > capacity { grow() }
+                if keys.count * 4 > capacity * 3 { grow() }
                 return Int32(index)
             }
             h = (h &+ 1) & mask
