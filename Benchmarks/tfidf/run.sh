@@ -28,6 +28,8 @@ if [ -z "$corpus" ]; then
 fi
 scripts/install-deps.sh
 source Benchmarks/venv.sh
+# A path dependency's new source files are missed by a stale build plan; drop the plan.
+rm -f Benchmarks/.build/*.yaml Benchmarks/.build/release/description.json
 (cd Benchmarks && swift build -c release --product TextBench >&2)
 bench="Benchmarks/.build/release/TextBench"
 results="$(mktemp -d)"

@@ -134,6 +134,7 @@ struct RowBuilder {
     var slot: ContiguousArray<Int32>
     var row: Int32 = 0
     var packed = ContiguousArray<UInt64>()
+    var sorter: RowSorter
     var pointers = ContiguousArray<Int>([0])
     var indices = ContiguousArray<Int32>()
     var values = ContiguousArray<Float>()
@@ -142,6 +143,7 @@ struct RowBuilder {
         self.model = model
         lastRow = ContiguousArray(repeating: -1, count: model.featureCount)
         slot = ContiguousArray(repeating: 0, count: model.featureCount)
+        sorter = RowSorter(columns: model.featureCount)
     }
 
     @inline(__always)
@@ -158,7 +160,7 @@ struct RowBuilder {
     }
 
     mutating func finishRow() {
-        appendRow(columns: rowColumns, counts: rowCounts, model: model, packed: &packed, indices: &indices, values: &values)
+        appendRow(columns: rowColumns, counts: rowCounts, model: model, sorter: &sorter, packed: &packed, indices: &indices, values: &values)
         pointers.append(indices.count)
         rowColumns.removeAll(keepingCapacity: true)
         rowCounts.removeAll(keepingCapacity: true)
@@ -172,7 +174,7 @@ struct RowBuilder {
 
 /// Weights, sorts by column and normalises one row, appending it to `indices`/`values`.
 @inline(__always)
-func appendRow(columns: ContiguousArray<Int32>, counts: ContiguousArray<Int32>, model: TFIDFModel,
+func appendRow(columns: ContiguousArray<Int32>, counts: ContiguousArray<Int32>, model: TFIDFModel, sorter: inout RowSorter,
                packed: inout ContiguousArray<UInt64>, indices: inout ContiguousArray<Int32>, values: inout ContiguousArray<Float>) {
     packed.removeAll(keepingCapacity: true)
     var sumSquares = 0.0, sumAbs = 0.0
@@ -182,7 +184,7 @@ func appendRow(columns: ContiguousArray<Int32>, counts: ContiguousArray<Int32>, 
         sumAbs += abs(w)
         packed.append(UInt64(UInt32(bitPattern: columns[k])) << 32 | UInt64(Float(w).bitPattern))
     }
-    packed.sort()
+    sorter.sort(&packed)
     let scale = model.configuration.norm.scale(sumSquares: sumSquares, sumAbs: sumAbs)
     for p in packed {
         indices.append(Int32(truncatingIfNeeded: p >> 32))

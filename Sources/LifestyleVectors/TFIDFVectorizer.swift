@@ -75,6 +75,7 @@ public struct TFIDFVectorizer: Sendable {
                         let c = counters[ci]
                         let local = prepared[ci].0
                         var packed = ContiguousArray<UInt64>()
+                        var sorter = RowSorter(columns: model.featureCount)
                         var position = entryStart[ci]
                         for d in 0..<Int(c.documents) {
                             packed.removeAll(keepingCapacity: true)
@@ -88,7 +89,7 @@ public struct TFIDFVectorizer: Sendable {
                                 sumAbs += w
                                 packed.append(UInt64(UInt32(bitPattern: col)) << 32 | UInt64(Float(w).bitPattern))
                             }
-                            packed.sort()
+                            sorter.sort(&packed)
                             let scale = model.configuration.norm.scale(sumSquares: sumSquares, sumAbs: sumAbs)
                             for p in packed {
                                 out.indices![position] = Int32(truncatingIfNeeded: p >> 32)

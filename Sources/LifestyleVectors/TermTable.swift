@@ -1,3 +1,4 @@
+import CLifestyleShims
 import LifestyleText
 
 /// Open-addressing hash table from a 64-bit token key to a dense index 0..<count (linear probing,
@@ -68,6 +69,12 @@ final class TermTable: @unchecked Sendable {
             }
             h = (h &+ 1) & mask
         }
+    }
+
+    /// Starts loading the slot `key` hashes to, so a lookup a few tokens later finds it in cache.
+    @inline(__always)
+    func prefetch(_ rawKey: UInt64) {
+        lifestyle_prefetch(entries + (TermTable.hash(TermTable.normalise(rawKey)) & mask))
     }
 
     /// The index of `key`, or -1.

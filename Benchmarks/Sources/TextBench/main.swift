@@ -39,6 +39,20 @@ let spec: AnalyzerSpec = analyzerName == "char"
     : .microblog(TokenizerConfiguration())
 let vectorizer = try TFIDFVectorizer(config, analyzer: spec)
 
+if args.contains("--analyze-only") {
+    struct XorSink: TokenSink {
+        var acc: UInt64 = 0
+        var n = 0
+        mutating func token(_ scalars: UnsafeBufferPointer<UInt32>, kind: TokenKind, key: TokenKey) { acc ^= key.raw; n += 1 }
+    }
+    let analyzer = try CharNGramAnalyzer(ngramMin: 1, ngramMax: 2)
+    var ws = TokenizerWorkspace()
+    var sink = XorSink()
+    let t0 = monotonicSeconds()
+    for d in documents { var t = d; t.withUTF8 { analyzer.analyze(utf8: $0, workspace: &ws, into: &sink) } }
+    print("analyze only: \(monotonicSeconds() - t0) s, \(sink.n) tokens, \(sink.acc)")
+    exit(0)
+}
 var best = Double.infinity
 var result: (TFIDFModel, CSRMatrix)?
 for _ in 0..<repeats {

@@ -1,0 +1,1 @@
+#include "lifestyle_shims.h"
