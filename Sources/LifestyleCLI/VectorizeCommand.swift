@@ -61,7 +61,9 @@ struct VectorizeCommand: ParsableCommand {
         let t1 = monotonicSeconds()
         let lexicon = try tokens.loadLexicon()
         let vectorizer = try TFIDFVectorizer(config, analyzer: .microblog(try tokens.configuration()), lexicon: lexicon)
-        let (model, x) = try vectorizer.fitTransform(docs.texts)
+        let bar = ProgressBar("vectorizing", total: docs.texts.count, quiet: common.quiet)
+        let (model, x) = try vectorizer.fitTransform(docs.texts, progress: bar.update)
+        bar.finish()
         let t2 = monotonicSeconds()
         if let save { try model.save(to: save) }
         let t3 = monotonicSeconds()

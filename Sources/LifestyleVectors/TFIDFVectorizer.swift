@@ -24,10 +24,12 @@ public struct TFIDFVectorizer: Sendable {
     }
 
     /// Fits on `documents` and returns the model with their TF-IDF matrix (one pass of tokenizing).
-    public func fitTransform(_ documents: [String]) throws -> (TFIDFModel, CSRMatrix) {
+    /// - Parameter progress: called now and then with the number of documents tokenized so far
+    ///   (from worker threads; keep it cheap and thread-safe, like `ProgressBar.update`).
+    public func fitTransform(_ documents: [String], progress: (@Sendable (Int) -> Void)? = nil) throws -> (TFIDFModel, CSRMatrix) {
         var clock = StageClock()
         let chunks = balancedChunks(documents, threads: configuration.threads)
-        let counters = count(documents, chunks: chunks, keepDocuments: true)
+        let counters = count(documents, chunks: chunks, keepDocuments: true, progress: progress)
         clock.lap("tokenize+count")
         let merged = MergedCounts(hashingBits: configuration.hashingBits)
         for c in counters { merged.merge(c) }
@@ -134,8 +136,9 @@ public struct TFIDFVectorizer: Sendable {
     }
 
     /// Tokenizes each chunk on its own thread into its own counter.
-    func count(_ documents: [String], chunks: [Range<Int>], keepDocuments: Bool) -> [TermCounter] {
-        parallelMap(chunks, threads: configuration.threads) { range -> TermCounter in
+    func count(_ documents: [String], chunks: [Range<Int>], keepDocuments: Bool, progress: (@Sendable (Int) -> Void)? = nil) -> [TermCounter] {
+        let done = ProgressCounter()
+        return parallelMap(chunks, threads: configuration.threads) { range -> TermCounter in
             // Distinct terms grow sublinearly with text; a rough first size saves most rehashing.
             let bytes = range.reduce(0) { $0 + documents[$1].utf8.count }
             let counter = TermCounter(keepDocuments: keepDocuments, hashingBits: configuration.hashingBits,
@@ -147,6 +150,7 @@ public struct TFIDFVectorizer: Sendable {
                 var text = documents[d]
                 text.withUTF8 { analyzer.analyze(utf8: $0, workspace: &ws, into: &sink) }
                 counter.endDocument()
+                if let progress, (d - range.lowerBound) & 1023 == 1023 { progress(done.add(1024)) }
             }
             counter.normalization = ws.counts
             return counter
@@ -268,4 +272,11 @@ struct StageClock {
         guard StageClock.enabled else { return }
         writeStandardError("\(what): " + laps.map { "\($0.0) \(Int($0.1 * 1000)) ms" }.joined(separator: ", ") + "\n")
     }
+}
+
+/// A shared counter for progress reports from worker threads.
+final class ProgressCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLockLite()
+    func add(_ n: Int) -> Int { lock.withLock { value += n; return value } }
 }
