@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "LifestyleText", targets: ["LifestyleText"]),
         .library(name: "LifestyleVectors", targets: ["LifestyleVectors"]),
+        .library(name: "LifestyleClustering", targets: ["LifestyleClustering"]),
         .executable(name: "lifestyle", targets: ["LifestyleCLI"]),
     ],
     dependencies: [
@@ -28,15 +29,20 @@ let package = Package(
         .target(name: "LifestyleCore", swiftSettings: optimized),
         .target(name: "LifestyleText", dependencies: ["LifestyleCore"], swiftSettings: optimized),
         .target(name: "LifestyleVectors", dependencies: ["LifestyleCore", "LifestyleText", "CBLAS", "CLifestyleShims"], swiftSettings: optimized),
+        .target(
+            name: "LifestyleClustering",
+            dependencies: ["LifestyleCore", "LifestyleVectors", "CBLAS", "CLAPACKE", "CLifestyleShims"],
+            swiftSettings: optimized),
         .executableTarget(
             name: "LifestyleCLI",
             dependencies: [
-                "LifestyleCore", "LifestyleText", "LifestyleVectors",
+                "LifestyleCore", "LifestyleText", "LifestyleVectors", "LifestyleClustering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "LifestyleCoreTests", dependencies: ["LifestyleCore"]),
         .testTarget(name: "LifestyleTextTests", dependencies: ["LifestyleText"]),
         .testTarget(name: "LifestyleVectorsTests", dependencies: ["LifestyleVectors", "CBLAS", "CLAPACKE"], exclude: ["Fixtures"]),
+        .testTarget(name: "LifestyleClusteringTests", dependencies: ["LifestyleClustering", "LifestyleVectors", "CBLAS"], exclude: ["Fixtures"]),
         .testTarget(name: "LifestyleCLITests", dependencies: ["LifestyleCore"]),
     ],
     swiftLanguageModes: [.v6]

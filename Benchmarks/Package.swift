@@ -20,6 +20,14 @@ let package = Package(
                 .product(name: "LifestyleVectors", package: "main"),
             ],
             path: "Sources/TextBench"),
+        .executableTarget(
+            name: "KMeansBench",
+            dependencies: [
+                .product(name: "LifestyleText", package: "main"),
+                .product(name: "LifestyleVectors", package: "main"),
+                .product(name: "LifestyleClustering", package: "main"),
+            ],
+            path: "Sources/KMeansBench"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,1 @@
+print("KMeansBench placeholder")

@@ -1,0 +1,1 @@
+// Clustering stage: k-means engines over TF-IDF vectors (see KMeans*.swift).
