@@ -52,7 +52,10 @@ final class MergedCounts: @unchecked Sendable {
         var remap = ContiguousArray<Int32>(repeating: 0, count: c.termCount)
         let keys = c.table.keyOf
         remap.withUnsafeMutableBufferPointer { remap in
-            for t in 0..<c.termCount {
+            let n = c.termCount
+            for t in 0..<n {
+                // The lookups miss cache; start loading the slot of a key a few steps ahead.
+                if t + 8 < n { table.prefetch(keys[t + 8]) }
                 var inserted = false
                 let g = table.findOrInsert(keys[t], inserted: &inserted)
                 let s = c.stats[t]

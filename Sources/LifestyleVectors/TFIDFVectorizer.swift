@@ -168,7 +168,8 @@ public struct TFIDFVectorizer: Sendable {
         let n = merged.documents
         guard n > 0 else { throw InputError(reason: "no documents to fit on") }
         var idf = ContiguousArray<Float>()
-        func idfValue(_ df: Int32) -> Float {
+        let configuration = self.configuration
+        @Sendable func idfValue(_ df: Int32) -> Float {
             guard configuration.useIDF else { return 1 }
             let d = Double(df), nd = Double(n)
             // log+1 keeps terms that occur in every document from vanishing (scikit-learn's convention).
@@ -184,6 +185,7 @@ public struct TFIDFVectorizer: Sendable {
         let minDocs = configuration.minDF.documents(of: n)
         let maxDocs = configuration.maxDF.documents(of: n)
         if maxDocs < minDocs { throw ConfigurationError("maxDF=\(configuration.maxDF) corresponds to fewer documents than minDF=\(configuration.minDF)") }
+        var clock = StageClock()
         var kept: [Int] = []
         for t in 0..<merged.termCount {
             let d = Double(merged.df[t])
@@ -191,44 +193,65 @@ public struct TFIDFVectorizer: Sendable {
         }
         // Code-point order (Python's str order) through a 63-bit key holding the first three code
         // points; only terms longer than three code points can tie and need a full comparison.
-        let orderKeys = kept.map { merged.orderKey(of: $0) }
         func precedes(_ a: Int, _ b: Int) -> Bool {
-            if orderKeys[a] != orderKeys[b] { return orderKeys[a] < orderKeys[b] }
-            return merged.scalars(of: kept[a]).lexicographicallyPrecedes(merged.scalars(of: kept[b]))
+            let ka = merged.orderKey(of: a), kb = merged.orderKey(of: b)
+            if ka != kb { return ka < kb }
+            return merged.scalars(of: a).lexicographicallyPrecedes(merged.scalars(of: b))
         }
-        var selected = Array(kept.indices)
+        var selected: [Int]
         if let limit = configuration.maxFeatures, kept.count > limit {
             // Most frequent terms first; ties in code-point order so the cut is deterministic.
-            selected.sort {
-                let a = merged.total[kept[$0]], b = merged.total[kept[$1]]
+            kept.sort {
+                let a = merged.total[$0], b = merged.total[$1]
                 return a != b ? a > b : precedes($0, $1)
             }
             summary.droppedByMaxFeatures = kept.count - limit
-            selected = Array(selected.prefix(limit))
+            kept = Array(kept.prefix(limit))
         }
-        guard !selected.isEmpty else {
+        guard !kept.isEmpty else {
             throw ConfigurationError("after pruning no terms remain (minDF=\(configuration.minDF), maxDF=\(configuration.maxDF), \(n) documents); lower minDF or raise maxDF")
         }
-        selected.sort(by: precedes)
+        selected = codePointOrder(kept, merged: merged, precedes: precedes)
+        clock.lap("filter+sort")
         var columnOfGlobal = ContiguousArray<Int32>(repeating: -1, count: merged.termCount)
+        for (col, g) in selected.enumerated() { columnOfGlobal[g] = Int32(col) }
+        // Term strings, keys and idf, built in parallel halves.
+        let order = selected
+        let parts = parallelMap(chunkRanges(count: order.count, threads: configuration.threads, perThread: 1, minimum: 4096),
+                                threads: configuration.threads) { range -> ([String], [UInt64], [Float]) in
+            var terms: [String] = [], keys: [UInt64] = [], idfs: [Float] = []
+            terms.reserveCapacity(range.count)
+            keys.reserveCapacity(range.count)
+            idfs.reserveCapacity(range.count)
+            var utf8: [UInt8] = []
+            for g in order[range] {
+                utf8.removeAll(keepingCapacity: true)
+                merged.appendUTF8(of: g, to: &utf8)
+                terms.append(String(decoding: utf8, as: UTF8.self))
+                keys.append(merged.table.keyOf[g])
+                idfs.append(idfValue(merged.df[g]))
+            }
+            return (terms, keys, idfs)
+        }
         var terms: [String] = []
         var keys = ContiguousArray<UInt64>()
-        terms.reserveCapacity(selected.count)
-        keys.reserveCapacity(selected.count)
-        var utf8: [UInt8] = []
-        for (col, i) in selected.enumerated() {
-            let g = kept[i]
-            columnOfGlobal[g] = Int32(col)
-            utf8.removeAll(keepingCapacity: true)
-            merged.appendUTF8(of: g, to: &utf8)
-            terms.append(String(decoding: utf8, as: UTF8.self))
-            keys.append(merged.table.keyOf[g])
-            idf.append(idfValue(merged.df[g]))
+        terms.reserveCapacity(order.count)
+        keys.reserveCapacity(order.count)
+        for p in parts {
+            terms.append(contentsOf: p.0)
+            keys.append(contentsOf: p.1)
+            idf.append(contentsOf: p.2)
         }
         merged.columnOfGlobal = columnOfGlobal
         summary.keptTerms = terms.count
-        return try TFIDFModel(configuration: configuration, analyzerSpec: analyzerSpec, lexicon: lexicon,
-                              vocabulary: Vocabulary(terms: terms, keys: keys), idf: idf, summary: summary)
+        clock.lap("names")
+        let vocabulary = Vocabulary(terms: terms, keys: keys)
+        clock.lap("index")
+        let model = try TFIDFModel(configuration: configuration, analyzerSpec: analyzerSpec, lexicon: lexicon,
+                                   vocabulary: vocabulary, idf: idf, summary: summary)
+        clock.lap("model")
+        clock.report("vocabulary")
+        return model
     }
 }
 
@@ -279,4 +302,34 @@ final class ProgressCounter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLockLite()
     func add(_ n: Int) -> Int { lock.withLock { value += n; return value } }
+}
+
+/// Global term indices in code-point order. Terms of up to three code points (almost all of them)
+/// are ordered by sorting their order keys as plain integers and finding each term again through
+/// the table; longer terms are sorted with a full comparison and merged in.
+func codePointOrder(_ terms: [Int], merged: MergedCounts, precedes: (Int, Int) -> Bool) -> [Int] {
+    var short: [UInt64] = []
+    var long: [Int] = []
+    short.reserveCapacity(terms.count)
+    for g in terms {
+        if merged.nameStart[g] < 0 { short.append(merged.orderKey(of: g)) } else { long.append(g) }
+    }
+    short.sort()
+    long.sort(by: precedes)
+    let m: UInt64 = 0x1F_FFFF
+    var out: [Int] = []
+    out.reserveCapacity(terms.count)
+    var j = 0
+    for k in short {
+        // Inverse of `orderKey` for packed keys: back to the token key, then to the index.
+        let raw = (k >> 42) | (k >> 21 & m) << 21 | (k & m) << 42
+        let g = Int(merged.table.find(raw))
+        while j < long.count && precedes(long[j], g) {
+            out.append(long[j])
+            j += 1
+        }
+        out.append(g)
+    }
+    out.append(contentsOf: long[j...])
+    return out
 }

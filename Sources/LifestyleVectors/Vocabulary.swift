@@ -29,9 +29,10 @@ public struct Vocabulary: Sendable {
         self.terms = terms
         self.keys = keys
         let table = TermTable(capacity: max(16, terms.count))
-        for key in keys {
+        for i in keys.indices {
+            if i + 8 < keys.count { table.prefetch(keys[i + 8]) }
             var inserted = false
-            _ = table.findOrInsert(key, inserted: &inserted)
+            _ = table.findOrInsert(keys[i], inserted: &inserted)
         }
         self.index = table
     }
