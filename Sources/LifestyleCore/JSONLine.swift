@@ -98,16 +98,19 @@ public struct JSONLine {
             return sawDigit
         }
 
+        /// Skips a nested array/object, checking that brackets pair up (`[1}` is rejected).
         mutating func skipNested() throws(Failure) {
-            var depth = 0
+            var closers: [UInt8] = []
             var dummy = 0
             while i < bytes.count {
                 let b = bytes[i]
                 if b == UInt8(ascii: "\"") { _ = try string(&dummy); continue }
-                if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { depth += 1 }
+                if b == UInt8(ascii: "{") { closers.append(UInt8(ascii: "}")) }
+                if b == UInt8(ascii: "[") { closers.append(UInt8(ascii: "]")) }
                 if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
-                    depth -= 1
-                    if depth == 0 { i += 1; return }
+                    guard closers.last == b else { throw fail("mismatched '\(Character(Unicode.Scalar(b)))'") }
+                    closers.removeLast()
+                    if closers.isEmpty { i += 1; return }
                 }
                 i += 1
             }

@@ -101,7 +101,8 @@ public struct PostsReader {
                     }
                 case .csv:
                     if csvColumns == nil {
-                        csvColumns = try CSVColumns(header: bytes, file: path)
+                        // A bad header makes every line unreadable: always fatal.
+                        do { csvColumns = try CSVColumns(header: bytes, file: path) } catch let e as InputError { throw HeaderError(error: e) }
                         return true
                     }
                     if csvPending.isEmpty { csvStartLine = lineNumber } else { csvPending.append(0x0A) }
@@ -114,6 +115,8 @@ public struct PostsReader {
                         try body(post)
                     }
                 }
+            } catch let header as HeaderError {
+                throw header.error
             } catch let error as InputError {
                 if strict { throw error }
                 summary.skip(error, reason: error.field.map { "\($0): \(error.reason)" } ?? error.reason)
@@ -213,4 +216,9 @@ public struct DocumentCollection: Sendable {
         }
         return DocumentCollection(ids: ids, texts: texts, posts: posts, summary: summary)
     }
+}
+
+/// Carries a header problem past the per-line "skip and count" handling.
+struct HeaderError: Error {
+    var error: InputError
 }

@@ -29,7 +29,7 @@ extension Lexicon {
     public static func parseJieba(_ text: String, file: String = "<dictionary>",
                                   requireFrequency: Bool = false) throws -> [Entry] {
         var entries: [Entry] = []
-        try forEachJiebaLine(bytes: Array(text.utf8), file: file, requireFrequency: requireFrequency) { word, freq, tag in
+        try forEachJiebaLine(bytes: Data(text.utf8), file: file, requireFrequency: requireFrequency) { word, freq, tag in
             entries.append(Entry(word: word, frequency: freq, tag: tag))
         }
         return entries
@@ -50,8 +50,11 @@ extension Lexicon {
         return entries
     }
 
-    static func parseJieba(bytes: some Collection<UInt8>, file: String, requireFrequency: Bool) throws -> Builder {
+    static func parseJieba(bytes: Data, file: String, requireFrequency: Bool) throws -> Builder {
         var builder = Builder()
+        var lines = 0
+        bytes.withUnsafeBytes { raw in for b in raw where b == 0x0A { lines += 1 } }
+        builder.reserve(words: lines + 1)
         try forEachJiebaLine(bytes: bytes, file: file, requireFrequency: requireFrequency) { word, freq, tag in
             builder.add(word: word, scalars: word.unicodeScalars.map(\.value), frequency: freq ?? 0,
                         tag: tag ?? "", discovery: nil)
@@ -60,9 +63,15 @@ extension Lexicon {
     }
 
     /// Calls `body(word, frequency, tag)` for every non-blank line. O(bytes).
-    static func forEachJiebaLine(bytes: some Collection<UInt8>, file: String, requireFrequency: Bool,
+    static func forEachJiebaLine(bytes: Data, file: String, requireFrequency: Bool,
                                  _ body: (String, Double?, String?) -> Void) throws {
-        let all = Array(bytes)
+        try bytes.withUnsafeBytes { raw in
+            try forEachJiebaLine(all: raw.bindMemory(to: UInt8.self), file: file, requireFrequency: requireFrequency, body)
+        }
+    }
+
+    static func forEachJiebaLine(all: UnsafeBufferPointer<UInt8>, file: String, requireFrequency: Bool,
+                                 _ body: (String, Double?, String?) -> Void) throws {
         var lineNumber = 0
         var i = 0
         if all.count >= 3 && all[0] == 0xEF && all[1] == 0xBB && all[2] == 0xBF { i = 3 }

@@ -35,7 +35,6 @@ public struct Lexicon: Sendable {
 
     /// A table slot target: one word or word prefix. `word < 0` marks a prefix that is no word.
     struct Record: Sendable {
-        var hash: UInt64
         var start: Int32
         var length: Int32
         var word: Int32
@@ -83,7 +82,9 @@ public struct Lexicon: Sendable {
 
     /// `logWeights` (parallel to the builder's words) replace the log-probabilities: the
     /// segmenter then maximises the sum of these weights (used for autonomy-based discovery).
-    init(builder: Builder, unknownFrequency: Double, logWeights: [Double]? = nil, unknownLogWeight: Double? = nil) {
+    init(builder consumed: consuming Builder, unknownFrequency: Double, logWeights: [Double]? = nil,
+         unknownLogWeight: Double? = nil) {
+        var builder = consumed
         words = builder.words
         frequencies = builder.frequencies
         tags = builder.tags
@@ -99,6 +100,7 @@ public struct Lexicon: Sendable {
         let logTotal = total > 0 ? log(total) : 0
         unknownLogProbability = unknownLogWeight ?? (log(unknown) - logTotal)
         var records = builder.records
+        builder.records = []  // unique: no copy-on-write copy of the largest array
         for r in records.indices where records[r].word >= 0 {
             let w = Int(records[r].word)
             if let weights = logWeights {
@@ -185,7 +187,7 @@ public struct Lexicon: Sendable {
             if s >> 32 == tag {
                 let r = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: s)) &- 1
                 let rec = records[r]
-                if rec.hash == hash && Int(rec.length) == length {
+                if Int(rec.length) == length {
                     var k = 0
                     let base = Int(rec.start)
                     while k < length && codePoints[base &+ k] == text[k] { k &+= 1 }
@@ -214,6 +216,19 @@ extension Lexicon {
         var maxLength = 0
 
         init() {}
+
+        /// Presizes storage for about `words` words (avoids growth copies while loading).
+        mutating func reserve(words n: Int) {
+            words.reserveCapacity(n); frequencies.reserveCapacity(n); tags.reserveCapacity(n)
+            discoveries.reserveCapacity(n); wordStarts.reserveCapacity(n + 1)
+            codePoints.reserveCapacity(n * 3); records.reserveCapacity(n * 2)
+            var size = 1024, bits: UInt64 = 10
+            while size < n * 4 { size *= 2; bits += 1 }
+            if size > slots.count && records.isEmpty {
+                slots = ContiguousArray(repeating: 0, count: size)
+                slotShift = 64 - bits
+            }
+        }
 
         /// Continues from an existing lexicon (copy-on-write: O(1) until the first change).
         init(_ lexicon: Lexicon) {
@@ -280,7 +295,7 @@ extension Lexicon {
                 if s == 0 { return nil }
                 let r = Int(UInt32(truncatingIfNeeded: s)) - 1
                 let rec = records[r]
-                if rec.hash == hash && Int(rec.length) == scalars.count
+                if s >> 32 == hash >> 32 && Int(rec.length) == scalars.count
                     && codePoints[Int(rec.start)..<Int(rec.start) + scalars.count].elementsEqual(scalars) {
                     return r
                 }
@@ -296,14 +311,14 @@ extension Lexicon {
             while true {
                 let s = slots[i]
                 if s == 0 {
-                    records.append(Record(hash: hash, start: start, length: length, word: -1, logProbability: -.infinity))
+                    records.append(Record(start: start, length: length, word: -1, logProbability: -.infinity))
                     slots[i] = tag << 32 | UInt64(records.count)
                     return records.count - 1
                 }
                 if s >> 32 == tag {
                     let r = Int(UInt32(truncatingIfNeeded: s)) - 1
                     let rec = records[r]
-                    if rec.hash == hash && rec.length == length {
+                    if rec.length == length {
                         var k = 0
                         while k < Int(length) && codePoints[Int(rec.start) + k] == codePoints[Int(start) + k] { k += 1 }
                         if k == Int(length) { return r }
@@ -319,11 +334,44 @@ extension Lexicon {
             var newSlots = ContiguousArray<UInt64>(repeating: 0, count: newCount)
             let mask = newCount - 1
             for (r, rec) in records.enumerated() {
-                var i = Lexicon.slotIndex(rec.hash, shift: slotShift)
+                var h = Lexicon.hashSeed
+                for k in Int(rec.start)..<Int(rec.start + rec.length) { h = Lexicon.hashStep(h, codePoints[k]) }
+                var i = Lexicon.slotIndex(h, shift: slotShift)
                 while newSlots[i] != 0 { i = (i + 1) & mask }
-                newSlots[i] = (rec.hash >> 32) << 32 | UInt64(r + 1)
+                newSlots[i] = (h >> 32) << 32 | UInt64(r + 1)
             }
             slots = newSlots
         }
+    }
+}
+
+extension Lexicon {
+    /// A mixture of two unigram models: `P(w) = (1 − weight)·P_self(w) + weight·P_other(w)`.
+    ///
+    /// Frequencies are expressed on this lexicon's scale (total stays `totalFrequency`); tags and
+    /// discovery statistics come from whichever lexicon has them (this one first). Typical use:
+    /// a general dictionary (jieba's) mixed with words discovered in the corpus at hand, so
+    /// domain words and `<number>年`-style words are known without a hand-made user dictionary.
+    /// O(words of both).
+    public func mixing(_ other: Lexicon, weight: Double) -> Lexicon {
+        let w = min(max(weight.isFinite ? weight : 0, 0), 1)
+        let total = totalFrequency > 0 ? totalFrequency : 1
+        let scaleSelf = 1 - w
+        let scaleOther = other.totalFrequency > 0 ? w * total / other.totalFrequency : 0
+        var builder = Builder()
+        for i in 0..<count {
+            builder.add(word: words[i], scalars: codePoints(ofWordAt: i), frequency: frequencies[i] * scaleSelf,
+                        tag: tags[i], discovery: discoveries.isEmpty ? nil : discoveries[i])
+        }
+        for i in 0..<other.count {
+            let scalars = other.codePoints(ofWordAt: i)
+            let mine = index(of: other.words[i])
+            let f = (mine.map { frequencies[$0] * scaleSelf } ?? 0) + other.frequencies[i] * scaleOther
+            let tag = mine.map { tags[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? other.tags[i]
+            let discovery = (mine.flatMap { discoveries.isEmpty ? nil : discoveries[$0] })
+                ?? (other.discoveries.isEmpty ? nil : other.discoveries[i])
+            builder.add(word: other.words[i], scalars: scalars, frequency: f, tag: tag, discovery: discovery)
+        }
+        return Lexicon(builder: builder, unknownFrequency: unknownFrequency)
     }
 }

@@ -29,7 +29,8 @@ struct FoldTable: Sendable {
         for v in 0..<UInt32(0x10000) {
             nfkc[Int(v)] = v
             lower[Int(v)] = v
-            guard let s = Unicode.Scalar(v), s.properties.changesWhenNFKCCaseFolded else { continue }
+            // Cherokee capitals case-fold to themselves, so NFKC_CF alone misses their lower case.
+            guard let s = Unicode.Scalar(v), s.properties.changesWhenNFKCCaseFolded || s.properties.changesWhenLowercased else { continue }
             let n = FoldTable.nfkc(s)
             if n != [v] {
                 if n.count == 1 { nfkc[Int(v)] = n[0] } else { nfkc[Int(v)] = FoldTable.expansionMarker; nfkcExpansions[v] = n }

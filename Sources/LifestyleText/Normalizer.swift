@@ -8,7 +8,8 @@ public struct NormalizationOptions: Sendable, Equatable, Codable {
     public var lowercase = true
     /// Map traditional characters to simplified ones (Unihan kSimplifiedVariant, 1:1 only).
     public var traditionalToSimplified = false
-    /// Cut runs of one repeated character to this many (哈哈哈哈哈 → 哈哈); 0 keeps runs. Digits are never cut.
+    /// Cut runs of one repeated character to this many (哈哈哈哈哈 → 哈哈, ！！！！ → ！！); 0 keeps runs.
+    /// ASCII letters and digits are never cut (www., 1000000, aaa batteries).
     public var maxRepeat = 2
     /// Drop zero-width and other invisible format characters (ZWJ inside emoji sequences is kept).
     public var dropInvisible = true
@@ -102,7 +103,8 @@ public struct Normalizer: Sendable {
             }
             if m == last {
                 run += 1
-                if options.maxRepeat > 0 && run > options.maxRepeat && !CharacterClass.isASCIIDigit(m) && !CharacterClass.isWhitespace(m) {
+                if options.maxRepeat > 0 && run > options.maxRepeat && !CharacterClass.isASCIIDigit(m) && !CharacterClass.isASCIILetter(m)
+                    && !CharacterClass.isWhitespace(m) {
                     counts.repeatsCollapsed += 1
                     return
                 }

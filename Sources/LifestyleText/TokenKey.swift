@@ -1,6 +1,7 @@
 /// A 64-bit identity for a token's code points, computed without building a `String`.
 ///
-/// Tokens of up to three code points are packed exactly (21 bits each, top bit clear), so
+/// Tokens of up to three code points are packed exactly (code point + 1 in 21 bits each, so U+0000
+/// survives; top bit clear), so
 /// character n-grams up to trigrams never collide and decode back to text. Longer tokens get a
 /// 63-bit hash with the top bit set. The same text always gives the same key, whichever analyzer
 /// produced it (a word 中国 and the bigram 中国 are one feature).
@@ -18,20 +19,20 @@ public struct TokenKey: Hashable, Sendable, Comparable {
     @inline(__always)
     public init(_ p: UnsafePointer<UInt32>, count: Int) {
         switch count {
-        case 1: raw = UInt64(p[0])
-        case 2: raw = UInt64(p[0]) | UInt64(p[1]) << 21
-        case 3: raw = UInt64(p[0]) | UInt64(p[1]) << 21 | UInt64(p[2]) << 42
+        case 1: raw = UInt64(p[0]) + 1
+        case 2: raw = (UInt64(p[0]) + 1) | (UInt64(p[1]) + 1) << 21
+        case 3: raw = (UInt64(p[0]) + 1) | (UInt64(p[1]) + 1) << 21 | (UInt64(p[2]) + 1) << 42
         default: raw = TokenKey.hash(p, count: count) | (1 << 63)
         }
     }
 
     /// Packs a unigram.
     @inline(__always)
-    public static func unigram(_ a: UInt32) -> TokenKey { TokenKey(raw: UInt64(a)) }
+    public static func unigram(_ a: UInt32) -> TokenKey { TokenKey(raw: UInt64(a) + 1) }
 
     /// Packs a bigram.
     @inline(__always)
-    public static func bigram(_ a: UInt32, _ b: UInt32) -> TokenKey { TokenKey(raw: UInt64(a) | UInt64(b) << 21) }
+    public static func bigram(_ a: UInt32, _ b: UInt32) -> TokenKey { TokenKey(raw: (UInt64(a) + 1) | (UInt64(b) + 1) << 21) }
 
     public init(_ text: String) {
         let scalars = ContiguousArray(text.unicodeScalars.map(\.value))
@@ -47,7 +48,7 @@ public struct TokenKey: Hashable, Sendable, Comparable {
         var out: [UInt32] = []
         var r = raw
         while r != 0 {
-            out.append(UInt32(r & 0x1F_FFFF))
+            out.append(UInt32(r & 0x1F_FFFF) - 1)
             r >>= 21
         }
         return out

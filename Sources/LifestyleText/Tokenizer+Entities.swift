@@ -26,6 +26,26 @@ extension Tokenizer {
         return j
     }
 
+    /// `local@domain.tld` starting at `i` (ASCII local part, dotted domain, letter TLD), or nil.
+    func emailEnd(_ s: UnsafeBufferPointer<UInt32>, from i: Int, limit n: Int) -> Int? {
+        if i > 0, CharacterClass.isASCIILetter(s[i - 1]) || CharacterClass.isASCIIDigit(s[i - 1]) { return nil }
+        var j = i
+        while j < n, CharacterClass.isASCIILetter(s[j]) || CharacterClass.isASCIIDigit(s[j]) || s[j] == 0x2E || s[j] == 0x5F
+                || s[j] == 0x25 || s[j] == 0x2B || s[j] == 0x2D { j += 1 }
+        guard j > i, j < n, s[j] == 0x40 else { return nil }
+        j += 1
+        let domainStart = j
+        var lastDot = -1
+        while j < n, CharacterClass.isASCIILetter(s[j]) || CharacterClass.isASCIIDigit(s[j]) || s[j] == 0x2D || s[j] == 0x2E {
+            if s[j] == 0x2E { lastDot = j }
+            j += 1
+        }
+        while j > domainStart && s[j - 1] == 0x2E { j -= 1 }
+        guard lastDot > domainStart, lastDot < j - 2 else { return nil }
+        for k in (lastDot + 1)..<j where !CharacterClass.isASCIILetter(s[k]) { return nil }
+        return j
+    }
+
     /// `[表情]`: 1–10 Han/Latin/digit code points between square brackets.
     func emoticonEnd(_ s: UnsafeBufferPointer<UInt32>, from i: Int, limit n: Int) -> Int? {
         var j = i + 1

@@ -14,6 +14,20 @@ extension Tokenizer {
                 continue
             }
             if c < 0x80 {
+                // Keycaps #️⃣ *️⃣ (digits are handled below).
+                if (c == 0x23 || c == 0x2A), i + 1 < n, s[i + 1] == 0xFE0F || s[i + 1] == 0x20E3 {
+                    let j = emojiEnd(s, from: i, limit: n)
+                    emit(s, i..<j, .emoji, into: &sink)
+                    i = j
+                    continue
+                }
+                // E-mail addresses are recognised (so `me@example.com` is no mention) and kept or
+                // dropped with URLs.
+                if CharacterClass.isASCIILetter(c) || CharacterClass.isASCIIDigit(c), let j = emailEnd(s, from: i, limit: n) {
+                    emit(s, i..<j, .url, into: &sink)
+                    i = j
+                    continue
+                }
                 switch c {
                 case 0x23 /* # */ where allowHashtags:
                     if let close = hashtagEnd(s, from: i, limit: n) {

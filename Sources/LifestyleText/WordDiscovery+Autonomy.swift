@@ -60,18 +60,20 @@ extension WordDiscovery {
     /// Dictionary-free lexicon for segmentation: autonomy segmentation of the corpus, word counts.
     ///
     /// 1. n-gram statistics up to `maxLength` symbols (count ≥ `minCount`) and their autonomy;
-    /// 2. segment every run maximising `Σ_w [autonomy(w) × length(w) + frequencyWeight × ln p(w)]`
-    ///    where `p(w)` is the n-gram's relative count (a product of experts: autonomy alone
-    ///    over-splits frequent words, probability alone merges collocations);
+    /// 2. segment every run maximising `Σ_w [autonomy(w) × length(w) + frequencyWeight × ln p(w)]
+    ///    − singleCharacterPenalty × (number of one-character words)`, where `p(w)` is the
+    ///    n-gram's relative count (a product of experts: autonomy alone over-splits frequent
+    ///    words, probability alone merges collocations; the penalty is a prior for longer words);
     /// 3. `refinementRounds` times: recount how often each word is used on those best paths and
     ///    use that (add-½ smoothed) for `p(w)` instead of the raw n-gram count, which over-counts
     ///    substrings of longer words; segment again;
     /// 4. the result: every single character (its usage, ≥ 1) plus every multi-character word
     ///    used at least `minCount` times that passes `minCohesion` and `minFreedom`, with
     ///    `frequency` = usage, so the maximum-probability `Segmenter` reproduces the segmentation.
+    /// 5. optionally `rounds` of plain Viterbi re-estimation (`reestimate`) on that lexicon.
     /// Words carry their `DiscoveredWord` statistics. Deterministic for any `threads`.
     /// Cost: statistics O(N log N), each round O(N × maxLength).
-    public func lexicon(runs: [[UInt32]], threads: Int = 2) -> Lexicon {
+    public func lexicon(runs: [[UInt32]], rounds: Int = 0, threads: Int = 2) -> Lexicon {
         let c = configuration
         let stats = NGramStatistics(runs: runs, maxLength: c.maxLength, minCount: c.minCount)
         let autonomy = Autonomy(stats: stats, maxLength: c.maxLength)
@@ -84,7 +86,7 @@ extension WordDiscovery {
         where !autonomy.values[i].isNaN && stats.allowed(g, leadingOnly: c.leadingOnly) {
             let cps = (0..<g.length).map { stats.codePointOf[Int(g.symbol($0))] }
             builder.add(word: stats.string(g), scalars: cps, frequency: 1, tag: "", discovery: nil)
-            base.append(autonomy.values[i] * Double(g.length))
+            base.append(autonomy.values[i] * Double(g.length) - (g.length == 1 ? c.singleCharacterPenalty : 0))
             rawLog.append(log(Double(stats.counts[i]) / total))
             statIndex.append(i)
         }
@@ -112,7 +114,9 @@ extension WordDiscovery {
             out.add(word: weighted.words[w], scalars: weighted.codePoints(ofWordAt: w), frequency: usage[w],
                     tag: "", discovery: d)
         }
-        return Lexicon(builder: out, unknownFrequency: 0.5)
+        let lexicon = Lexicon(builder: out, unknownFrequency: 0.5)
+        return WordDiscovery.reestimate(lexicon, runs: runs, rounds: rounds, minFrequency: Double(c.minCount),
+                                        threads: threads)
     }
 
     /// Statistics of n-gram `index` (nil when a sub-n-gram fell under `minCount`, impossible

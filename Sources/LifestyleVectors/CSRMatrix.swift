@@ -75,7 +75,7 @@ public struct CSRMatrix: Sendable, Equatable {
         ptr.reserveCapacity(blocks.reduce(1) { $0 + $1.rows })
         for b in blocks {
             let base = idx.count
-            for r in 1...b.rows where b.rows > 0 { ptr.append(base + b.rowPointers[r]) }
+            for r in stride(from: 1, through: b.rows, by: 1) { ptr.append(base + b.rowPointers[r]) }
             idx.append(contentsOf: b.columnIndices)
             val.append(contentsOf: b.values)
         }

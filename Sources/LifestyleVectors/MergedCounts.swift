@@ -96,9 +96,10 @@ final class MergedCounts: @unchecked Sendable {
             let raw = table.keyOf[g]
             return (raw & m) << 42 | (raw >> 21 & m) << 21 | (raw >> 42 & m)
         }
+        // Same +1 offset as packed keys, so both kinds order alike.
         let n = Int(arena[start])
         var k: UInt64 = 0
-        for i in 0..<3 { k = k << 21 | (i < n ? UInt64(arena[start + 1 + i]) & m : 0) }
+        for i in 0..<3 { k = k << 21 | (i < n ? (UInt64(arena[start + 1 + i]) + 1) & m : 0) }
         return k
     }
 
@@ -110,7 +111,7 @@ final class MergedCounts: @unchecked Sendable {
             var scalars: (UInt32, UInt32, UInt32) = (0, 0, 0)
             var n = 0
             while raw != 0 && n < 3 {
-                let v = UInt32(raw & 0x1F_FFFF)
+                let v = UInt32(raw & 0x1F_FFFF) - 1
                 if n == 0 { scalars.0 = v } else if n == 1 { scalars.1 = v } else { scalars.2 = v }
                 raw >>= 21
                 n += 1

@@ -39,7 +39,7 @@ final class TermCounter: @unchecked Sendable {
         self.keepDocuments = keepDocuments
         docStart.append(0)
         docEntries.reserve(expectedEntries)
-        bmp = RawBuffer(repeating: -1, count: 0x10000)
+        bmp = RawBuffer(repeating: -1, count: 0x10001)
         if let bits = hashingBits {
             bucketMask = (1 << UInt64(bits)) - 1
             table = TermTable(capacity: 8)
@@ -78,7 +78,7 @@ final class TermCounter: @unchecked Sendable {
         let t: Int
         if let mask = bucketMask {
             t = Int(truncatingIfNeeded: key.mixed & mask)
-        } else if key.raw < 0x10000 {
+        } else if key.raw <= 0x10000 {  // a single BMP code point (packed as code point + 1)
             let b = bmp[Int(key.raw)]
             if b >= 0 {
                 t = Int(b)

@@ -3,7 +3,7 @@ import Testing
 @testable import LifestyleCore
 
 /// A fresh directory under /tmp, removed when the test ends.
-final class TemporaryDirectory {
+final class ScratchDirectory {
     let path: String
     init(_ label: String = "core") {
         path = "/tmp/lifestyle-tests-\(label)-\(getpid())-\(UUID().uuidString)"
@@ -24,7 +24,7 @@ final class TemporaryDirectory {
 
 @Suite struct AtomicFileTests {
     @Test func writeReadRoundtrip() throws {
-        let dir = TemporaryDirectory()
+        let dir = ScratchDirectory()
         let bytes: [UInt8] = (0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let p = dir.file("data.bin")
         try AtomicFile.write(bytes, to: p)
@@ -34,14 +34,14 @@ final class TemporaryDirectory {
     }
 
     @Test func emptyFileRoundtrip() throws {
-        let dir = TemporaryDirectory()
+        let dir = ScratchDirectory()
         try AtomicFile.write([UInt8](), to: dir.file("empty"))
         #expect(AtomicFile.exists(dir.file("empty")))
         #expect(try AtomicFile.read(dir.file("empty")).isEmpty)
     }
 
     @Test func largerThanReadChunk() throws {
-        let dir = TemporaryDirectory()
+        let dir = ScratchDirectory()
         let bytes = [UInt8](repeating: 0x5A, count: (1 << 20) * 2 + 17)
         try AtomicFile.write(bytes, to: dir.file("big"))
         let back = try AtomicFile.read(dir.file("big"))
@@ -50,7 +50,7 @@ final class TemporaryDirectory {
     }
 
     @Test func createsParentDirectories() throws {
-        let dir = TemporaryDirectory()
+        let dir = ScratchDirectory()
         let p = dir.file("a/b/c/file.txt")
         #expect(!AtomicFile.exists(dir.file("a")))
         try AtomicFile.write("x", to: p)
@@ -60,20 +60,20 @@ final class TemporaryDirectory {
     }
 
     @Test func createDirectoriesIsIdempotent() throws {
-        let dir = TemporaryDirectory()
+        let dir = ScratchDirectory()
         try AtomicFile.createDirectories(dir.file("x/y"))
         try AtomicFile.createDirectories(dir.file("x/y"))
         #expect(AtomicFile.isDirectory(dir.file("x/y")))
     }
 
     @Test func noTemporaryFilesLeftBehind() throws {
-        let dir = TemporaryDirectory()
+        let dir = ScratchDirectory()
         for i in 0..<5 { try AtomicFile.write("v\(i)", to: dir.file("sub/f.txt")) }
         #expect(dir.listing("sub") == ["f.txt"])
     }
 
     @Test func overwriteReplacesContents() throws {
-        let dir = TemporaryDirectory()
+        let dir = ScratchDirectory()
         let p = dir.file("f.txt")
         try AtomicFile.write("a much longer first version of the file", to: p)
         try AtomicFile.write("short", to: p)
@@ -89,7 +89,7 @@ final class TemporaryDirectory {
     }
 
     @Test func writingIntoAFileAsDirectoryFails() throws {
-        let dir = TemporaryDirectory()
+        let dir = ScratchDirectory()
         try AtomicFile.write("x", to: dir.file("plain"))
         #expect(throws: (any Error).self) { try AtomicFile.write("y", to: dir.file("plain/child")) }
         #expect(try AtomicFile.read(dir.file("plain")) == Array("x".utf8))

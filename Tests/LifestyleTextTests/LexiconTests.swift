@@ -1,3 +1,4 @@
+import Foundation
 import LifestyleCore
 import Testing
 @testable import LifestyleText
@@ -24,6 +25,23 @@ import Testing
         #expect(failure("中国 -5\n") == "dict.txt:1: frequency: '-5' is not a non-negative integer")
         #expect(failure("a b c d\n")?.hasPrefix("dict.txt:1: line:") == true)
         #expect(failure("中国\n", requireFrequency: true) == "dict.txt:1: frequency: missing (expected `word freq [tag]`)")
+    }
+
+    @Test func loadsJiebaFileAndReportsPathAndLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lexicon-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let good = dir.appendingPathComponent("dict.txt").path
+        try "中国 100 ns\n人民 50 n\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let lex = try Lexicon.jieba(contentsOfFile: good)
+        #expect(lex.count == 2 && lex.totalFrequency == 150 && lex.tags[0] == "ns")
+        let bad = dir.appendingPathComponent("bad.txt").path
+        try "中国 100 ns\n人民 n\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(throws: InputError.self) { try Lexicon.jieba(contentsOfFile: bad) }
+        do { _ = try Lexicon.jieba(contentsOfFile: bad) } catch {
+            #expect("\(error)".hasPrefix("\(bad):2: frequency:"))
+        }
+        #expect(throws: InputError.self) { try Lexicon.jieba(contentsOfFile: dir.appendingPathComponent("none").path) }
     }
 
     @Test func lookupDistinguishesWordsFromPrefixes() {

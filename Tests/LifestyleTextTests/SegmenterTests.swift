@@ -14,6 +14,7 @@ import Testing
         let seg = Segmenter(lexicon: Lexicon(entries: [.init(word: "研究", frequency: 10), .init(word: "生命", frequency: 10),
                                                        .init(word: "研究生", frequency: 5), .init(word: "命", frequency: 1)]))
         #expect(ends(seg, []).isEmpty)
+        #expect(Segmenter(lexicon: Lexicon(entries: [])).segment("一二三") == ["一", "二", "三"])
         #expect(seg.segment("") == [])
         #expect(seg.segment("研") == ["研"])
         #expect(seg.segment("研究生命起源") == ["研究", "生命", "起", "源"])

@@ -235,11 +235,12 @@ func evaluate(_ name: String, test: ArraySlice<GoldLine>, segmenter: Segmenter, 
     let t0 = now()
     let method = option("method", "autonomy")
     let configuration = try WordDiscovery.Configuration(
-        minLength: 2, maxLength: Int(option("max-length", "5"))!, minCount: Int(option("min-count", "2"))!,
+        minLength: 2, maxLength: Int(option("max-length", "4"))!, minCount: Int(option("min-count", "2"))!,
         minCohesion: Double(option("min-cohesion", method == "threshold" ? "3" : "-inf"))!,
         minFreedom: Double(option("min-freedom", method == "threshold" ? "1.5" : "0"))!,
         frequencyWeight: Double(option("frequency-weight", "0.5"))!,
         refinementRounds: Int(option("refinement-rounds", "1"))!,
+        singleCharacterPenalty: Double(option("single-penalty", "1"))!,
         leadingOnly: options["no-leading"] == nil ? [numberSymbol, latinSymbol] : [])
     let discovery = WordDiscovery(configuration: configuration)
     var lexicon: Lexicon
@@ -263,6 +264,10 @@ func evaluate(_ name: String, test: ArraySlice<GoldLine>, segmenter: Segmenter, 
     print(String(format: "jieba dict: %d words loaded in %.3f s", jieba.count, now() - t3))
     if options["skip-b"] != nil { return }
     evaluate("ours-b-dict", test: test, segmenter: Segmenter(lexicon: jieba), classes: false, outDir: outDir)
+    // (b+) jieba's dictionary mixed with the corpus lexicon of (a) (unigram mixture).
+    let mix = Double(option("mix", "0.7"))!
+    evaluate("ours-b-mix", test: test, segmenter: Segmenter(lexicon: jieba.mixing(lexicon, weight: mix)),
+             classes: true, outDir: outDir)
 }
 
 // MARK: speed
@@ -313,7 +318,21 @@ func evaluate(_ name: String, test: ArraySlice<GoldLine>, segmenter: Segmenter, 
                  threads, loadSeconds, docs.count, chars, tokens, best, Double(chars) / best, checksum))
 }
 
+/// `user --dict D`: jieba's classic complaint — user words with a low or no frequency must win.
+@MainActor func runUser() throws {
+    let base = try Lexicon.jieba(contentsOfFile: need("dict"))
+    let t0 = now()
+    let user = try Lexicon.parseJieba("台中\n云计算 1\n创新办 3 i\n凱特琳 nz\n石墨烯\n", file: "user.txt")
+    let merged = base.merging(user: user)
+    print(String(format: "merged %d user words into %d in %.3f s", user.count, base.count, now() - t0))
+    for text in ["台中正确应该不会被切开", "李小福是创新办主任也是云计算方面的专家", "石墨烯很好", "凱特琳"] {
+        print(Segmenter(lexicon: base).segment(text).joined(separator: "/"), "→",
+              Segmenter(lexicon: merged).segment(text).joined(separator: "/"))
+    }
+}
+
 switch command {
+case "user": try runUser()
 case "eval": try runEval()
 case "speed": try runSpeed()
 default:

@@ -1,1 +1,0 @@
-// Clustering stage: k-means engines over TF-IDF vectors (see KMeans*.swift).

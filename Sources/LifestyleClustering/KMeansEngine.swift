@@ -1,0 +1,170 @@
+import CBLAS
+
+/// Per-row facts the engine needs besides the matrix: the scale that makes a row unit length
+/// (spherical) or 1 (Lloyd), and 0 for rows excluded from fitting (all-zero rows, spherical).
+struct RowWeights: Sendable {
+    let scale: ContiguousArray<Float>
+    let excluded: [Int]
+
+    init<I: KMeansInput>(_ input: I, spherical: Bool) {
+        var scale = ContiguousArray<Float>(repeating: 1, count: input.rows)
+        var excluded: [Int] = []
+        if spherical {
+            for i in 0..<input.rows {
+                let n2 = input.squaredNorms[i]
+                if n2 > 0 { scale[i] = 1 / n2.squareRoot() } else { scale[i] = 0; excluded.append(i) }
+            }
+        }
+        self.scale = scale
+        self.excluded = excluded
+    }
+
+    @inline(__always) func isIncluded(_ i: Int) -> Bool { scale[i] != 0 }
+}
+
+/// Buffers reused by every assignment pass of a fit: a rows-per-chunk × k product block per
+/// worker, and one objective/changed-count slot per chunk (reduced in chunk order).
+final class AssignScratch: @unchecked Sendable {
+    let k: Int
+    let workers: Int
+    let chunks: Int
+    let block: UnsafeMutablePointer<Float>
+    let objective: UnsafeMutablePointer<Double>
+    let changed: UnsafeMutablePointer<Int>
+
+    init(rows: Int, k: Int, threads: Int) {
+        self.k = k
+        chunks = fixedChunks(count: rows)
+        workers = workerCount(chunks: chunks, threads: threads)
+        block = .allocate(capacity: max(1, workers * rowsPerChunk * k))
+        objective = .allocate(capacity: max(1, chunks))
+        changed = .allocate(capacity: max(1, chunks))
+    }
+
+    deinit {
+        block.deallocate()
+        objective.deallocate()
+        changed.deallocate()
+    }
+}
+
+/// Assigns every row to its nearest centre (highest cosine, or lowest squared distance),
+/// writing `labels` (−1 for excluded rows) and each row's distance to its centre; returns the
+/// summed distance and the number of labels that changed.
+///
+/// Spherical distance is 1 − cos(xᵢ, c); Lloyd's is ‖xᵢ‖² − 2xᵢ·c + ‖c‖² (clamped at 0). Ties
+/// go to the lowest cluster index, so duplicate centres collapse onto the first.
+/// - Complexity: O(nnz·k) (CSR) or O(n·d·k) (dense, GEMM) per call.
+func assignRows<I: KMeansInput>(
+    _ input: I, weights: RowWeights, spherical: Bool,
+    centers: UnsafePointer<Float>, aux: UnsafePointer<Float>, centerSquaredNorms: UnsafePointer<Float>,
+    labels: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Float>,
+    scratch: AssignScratch, threads: Int
+) -> (objective: Double, changed: Int) {
+    let k = scratch.k
+    let n = input.rows
+    let ctx = UncheckedSendable((centers, aux, centerSquaredNorms, labels, distances))
+    forEachChunk(scratch.chunks, threads: threads) { chunk, worker in
+        let (centers, aux, cn2, labels, distances) = ctx.value
+        let lo = chunk * rowsPerChunk, hi = min(n, lo + rowsPerChunk)
+        let block = scratch.block + worker * rowsPerChunk * k
+        input.dots(lo..<hi, centers: centers, aux: aux, k: k, out: block)
+        var objective = 0.0
+        var changed = 0
+        weights.scale.withUnsafeBufferPointer { scale in
+        input.squaredNorms.withUnsafeBufferPointer { xn2 in
+            for i in lo..<hi {
+                let s = scale[i]
+                if s == 0 { labels[i] = -1; distances[i] = 0; continue }
+                let row = block + (i - lo) * k
+                var best = 0
+                var distance: Float
+                if spherical {
+                    var top = row[0]
+                    for c in 1..<max(1, k) where row[c] > top { top = row[c]; best = c }
+                    distance = max(0, 1 - top * s)
+                } else {
+                    var low = cn2[0] - 2 * row[0]
+                    for c in 1..<max(1, k) {
+                        let v = cn2[c] - 2 * row[c]
+                        if v < low { low = v; best = c }
+                    }
+                    distance = max(0, xn2[i] + low)
+                }
+                if labels[i] != Int32(best) { changed += 1; labels[i] = Int32(best) }
+                distances[i] = distance
+                objective += Double(distance)
+            }
+        }}
+        scratch.objective[chunk] = objective
+        scratch.changed[chunk] = changed
+    }
+    var objective = 0.0, changed = 0
+    for c in 0..<scratch.chunks { objective += scratch.objective[c]; changed += scratch.changed[c] }
+    return (objective, changed)
+}
+
+/// Recomputes centres from labels: means (Lloyd) or re-normalised sums of unit rows (spherical).
+///
+/// Rows are grouped by cluster with a counting sort and each cluster is summed by one worker in
+/// ascending row order, so the sums do not depend on the thread count. Clusters with no rows
+/// keep their previous centre. Returns the member count per cluster.
+/// - Complexity: O(nnz + k·d) (CSR) or O(n·d + k·d) (dense, `saxpy`).
+func updateCenters<I: KMeansInput>(
+    _ input: I, weights: RowWeights, spherical: Bool, labels: UnsafePointer<Int32>, k: Int,
+    centers: UnsafeMutablePointer<Float>, order: UnsafeMutablePointer<Int32>, threads: Int
+) -> [Int] {
+    let n = input.rows, d = input.dimension
+    var counts = [Int](repeating: 0, count: k)
+    for i in 0..<n where labels[i] >= 0 { counts[Int(labels[i])] += 1 }
+    var starts = [Int](repeating: 0, count: k + 1)
+    for c in 0..<k { starts[c + 1] = starts[c] + counts[c] }
+    var fill = starts
+    for i in 0..<n where labels[i] >= 0 {
+        let c = Int(labels[i])
+        order[fill[c]] = Int32(i)
+        fill[c] += 1
+    }
+    let starts2 = starts
+    let ctx = UncheckedSendable((centers, UnsafePointer(order)))
+    forEachChunk(k, threads: threads) { c, _ in
+        let (centers, order) = ctx.value
+        let count = starts2[c + 1] - starts2[c]
+        guard count > 0, d > 0 else { return }
+        let target = centers + c * d
+        target.update(repeating: 0, count: d)
+        for m in starts2[c]..<starts2[c + 1] {
+            let i = Int(order[m])
+            input.add(row: i, scale: weights.scale[i], to: target)
+        }
+        if spherical {
+            let norm = cblas_snrm2(Int32(d), target, 1)
+            if norm > 0 { cblas_sscal(Int32(d), 1 / norm, target, 1) }
+        } else {
+            cblas_sscal(Int32(d), 1 / Float(count), target, 1)
+        }
+    }
+    return counts
+}
+
+/// For each empty cluster (in index order) takes the next-farthest included row from its centre
+/// (distance > 0; ties by row index) and moves it there, as scikit-learn does. Returns how many
+/// clusters were re-seeded; clusters stay empty when no row is away from its centre (fewer
+/// distinct rows than k).
+func reseedEmptyClusters(counts: [Int], distances: UnsafePointer<Float>, labels: UnsafeMutablePointer<Int32>, rows: Int) -> Int {
+    let empty = counts.indices.filter { counts[$0] == 0 }
+    guard !empty.isEmpty else { return 0 }
+    var candidates = (0..<rows).filter { labels[$0] >= 0 && distances[$0] > 0 }
+    candidates.sort { distances[$0] != distances[$1] ? distances[$0] > distances[$1] : $0 < $1 }
+    var moved = 0
+    for (c, i) in zip(empty, candidates) {
+        labels[i] = Int32(c)
+        moved += 1
+    }
+    return moved
+}
+
+/// ‖c‖² of each centre (Float; used by the Lloyd assignment).
+func centerSquaredNorms(_ centers: UnsafePointer<Float>, k: Int, d: Int, into out: UnsafeMutablePointer<Float>) {
+    for c in 0..<k { out[c] = d == 0 ? 0 : cblas_sdot(Int32(d), centers + c * d, 1, centers + c * d, 1) }
+}

@@ -1,0 +1,212 @@
+import LifestyleCore
+import LifestyleVectors
+
+/// What the k-means engine needs from a data matrix; `SparseInput` (CSR) and `DenseInput`
+/// (row-major) conform, and the engine is specialised for each.
+///
+/// Centres live in two buffers of k·d floats: `centers` (row-major k × d, cluster c contiguous)
+/// and `aux`, the layout the input's product kernel wants (CSR: feature-major d × k; dense: a
+/// copy of the previous centres, so the shift can be measured).
+protocol KMeansInput: Sendable {
+    var rows: Int { get }
+    var dimension: Int { get }
+    /// ‖xᵢ‖² per row, computed once.
+    var squaredNorms: ContiguousArray<Float> { get }
+
+    /// `out[(i − rows.lowerBound)·k + c] = xᵢ · centre_c` for every row of the range.
+    func dots(_ rows: Range<Int>, centers: UnsafePointer<Float>, aux: UnsafePointer<Float>, k: Int, out: UnsafeMutablePointer<Float>)
+
+    /// Brings `aux` up to date with `centers` and returns Σ‖new − old‖² over all centres.
+    func refreshAuxiliary(centers: UnsafePointer<Float>, k: Int, aux: UnsafeMutablePointer<Float>, threads: Int) -> Double
+
+    /// `target += scale · xᵢ` (target has d entries).
+    func add(row i: Int, scale: Float, to target: UnsafeMutablePointer<Float>)
+
+    /// Exact xᵢ · c in Double (objective and tests).
+    func exactDot(row i: Int, _ c: UnsafePointer<Float>) -> Double
+
+    /// Exact ‖xᵢ − c‖² in Double (the reported inertia), given ‖c‖² in Double.
+    func exactSquaredDistance(row i: Int, _ c: UnsafePointer<Float>, centerSquaredNorm: Double) -> Double
+
+    /// A hash of row i's contents (distinct-row counting).
+    func rowHash(_ i: Int) -> UInt64
+
+    /// The first non-finite value, if any, as (row, column, value).
+    func firstNonFinite() -> (row: Int, column: Int, value: Float)?
+
+    /// The given rows, in the given order, as a new input of the same kind.
+    func subset(rows: [Int]) -> Self
+
+    /// Σ_j Var(x_·j), the mean of which scales Lloyd's tolerance as in scikit-learn.
+    func columnVarianceSum() -> Double
+}
+
+extension KMeansInput {
+    /// Throws an `InputError` naming the first row (0-based) holding NaN or ±Inf.
+    func checkFinite() throws {
+        if let bad = firstNonFinite() {
+            throw InputError(field: "row \(bad.row)", reason: "value \(bad.value) at column \(bad.column) is not finite (k-means needs finite values)")
+        }
+    }
+}
+
+@inline(__always)
+func mixHash(_ h: UInt64, _ x: UInt64) -> UInt64 {
+    var z = (h ^ x) &* 0x9E37_79B9_7F4A_7C15
+    z ^= z >> 29
+    return z &* 0xBF58_476D_1CE4_E5B9
+}
+
+/// CSR input: products gather rows of the feature-major centre matrix (`aux[j·k + c]`), so the k
+/// similarities of a row accumulate in one contiguous register-resident vector.
+struct SparseInput: KMeansInput {
+    let matrix: CSRMatrix
+    let squaredNorms: ContiguousArray<Float>
+    var rows: Int { matrix.rows }
+    var dimension: Int { matrix.columns }
+
+    /// Without row norms, for plain products (SVD).
+    init(unnormalized matrix: CSRMatrix) {
+        self.matrix = matrix
+        squaredNorms = []
+    }
+
+    init(_ matrix: CSRMatrix) {
+        self.matrix = matrix
+        var norms = ContiguousArray<Float>(repeating: 0, count: matrix.rows)
+        matrix.values.withUnsafeBufferPointer { v in
+            for i in 0..<matrix.rows {
+                var s: Float = 0
+                for p in matrix.rowPointers[i]..<matrix.rowPointers[i + 1] { s += v[p] * v[p] }
+                norms[i] = s
+            }
+        }
+        squaredNorms = norms
+    }
+
+    /// - Complexity: O(nnz(rows) · k), bound by the latency of gathering centre rows; the next
+    ///   gathers are prefetched a few entries ahead.
+    func dots(_ rows: Range<Int>, centers: UnsafePointer<Float>, aux: UnsafePointer<Float>, k: Int, out: UnsafeMutablePointer<Float>) {
+        matrix.rowPointers.withUnsafeBufferPointer { rp in
+        matrix.columnIndices.withUnsafeBufferPointer { ci in
+        matrix.values.withUnsafeBufferPointer { vs in
+            let idx = ci.baseAddress!, val = vs.baseAddress!
+            let nnz = ci.count
+            for i in rows {
+                let acc = out + (i - rows.lowerBound) * k
+                acc.initialize(repeating: 0, count: k)
+                let end = rp[i + 1]
+                var p = rp[i]
+                while p < end {
+                    let ahead = p + 4
+                    if ahead < nnz { lifestylePrefetch(aux + Int(idx[ahead]) &* k) }
+                    let v = val[p]
+                    let c = aux + Int(idx[p]) &* k
+                    var t = 0
+                    while t < k { acc[t] += v * c[t]; t &+= 1 }
+                    p &+= 1
+                }
+            }
+        }}}
+    }
+
+    /// Transposes `centers` into `aux` (d × k) in fixed feature blocks; the shift is summed per
+    /// block and the blocks in order, so it does not depend on `threads`.
+    func refreshAuxiliary(centers: UnsafePointer<Float>, k: Int, aux: UnsafeMutablePointer<Float>, threads: Int) -> Double {
+        let d = dimension
+        let block = 4096
+        let blocks = (d + block - 1) / block
+        var partial = [Double](repeating: 0, count: blocks)
+        let src = UncheckedSendable(centers), dst = SharedPointer(aux)
+        partial.withUnsafeMutableBufferPointer { pb in
+            let out = SharedPointer(pb.baseAddress!)
+            forEachChunk(blocks, threads: threads) { b, _ in
+                var s = 0.0
+                for j in b * block ..< min(d, (b + 1) * block) {
+                    let row = dst.base + j * k
+                    for c in 0..<k {
+                        let new = src.value[c * d + j]
+                        let diff = Double(new - row[c])
+                        s += diff * diff
+                        row[c] = new
+                    }
+                }
+                out[b] = s
+            }
+        }
+        return partial.reduce(0, +)
+    }
+
+    func add(row i: Int, scale: Float, to target: UnsafeMutablePointer<Float>) {
+        matrix.columnIndices.withUnsafeBufferPointer { ci in
+            matrix.values.withUnsafeBufferPointer { vs in
+                for p in matrix.rowPointers[i]..<matrix.rowPointers[i + 1] { target[Int(ci[p])] += scale * vs[p] }
+            }
+        }
+    }
+
+    func exactDot(row i: Int, _ c: UnsafePointer<Float>) -> Double {
+        var s = 0.0
+        for p in matrix.rowPointers[i]..<matrix.rowPointers[i + 1] {
+            s += Double(matrix.values[p]) * Double(c[Int(matrix.columnIndices[p])])
+        }
+        return s
+    }
+
+    func exactSquaredDistance(row i: Int, _ c: UnsafePointer<Float>, centerSquaredNorm: Double) -> Double {
+        var xx = 0.0, xc = 0.0
+        for p in matrix.rowPointers[i]..<matrix.rowPointers[i + 1] {
+            let v = Double(matrix.values[p])
+            xx += v * v
+            xc += v * Double(c[Int(matrix.columnIndices[p])])
+        }
+        return max(0, xx - 2 * xc + centerSquaredNorm)
+    }
+
+    func rowHash(_ i: Int) -> UInt64 {
+        var h: UInt64 = 0x1234_5678
+        for p in matrix.rowPointers[i]..<matrix.rowPointers[i + 1] {
+            h = mixHash(h, UInt64(UInt32(bitPattern: matrix.columnIndices[p])) << 32 | UInt64(matrix.values[p].bitPattern))
+        }
+        return h
+    }
+
+    func firstNonFinite() -> (row: Int, column: Int, value: Float)? {
+        guard let p = matrix.values.firstIndex(where: { !$0.isFinite }) else { return nil }
+        // The row holding entry p: the last row whose pointer is <= p (binary search).
+        var lo = 0, hi = matrix.rows
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if matrix.rowPointers[mid] <= p { lo = mid } else { hi = mid }
+        }
+        return (lo, Int(matrix.columnIndices[p]), matrix.values[p])
+    }
+
+    func subset(rows selected: [Int]) -> SparseInput {
+        var ptr = ContiguousArray<Int>([0]), idx = ContiguousArray<Int32>(), val = ContiguousArray<Float>()
+        for i in selected {
+            let r = matrix.rowPointers[i]..<matrix.rowPointers[i + 1]
+            idx.append(contentsOf: matrix.columnIndices[r])
+            val.append(contentsOf: matrix.values[r])
+            ptr.append(idx.count)
+        }
+        return SparseInput(CSRMatrix(rows: selected.count, columns: matrix.columns, rowPointers: ptr, columnIndices: idx, values: val))
+    }
+
+    func columnVarianceSum() -> Double {
+        guard rows > 0 else { return 0 }
+        var sum = [Double](repeating: 0, count: dimension), sq = sum
+        for p in 0..<matrix.nnz {
+            let j = Int(matrix.columnIndices[p]), v = Double(matrix.values[p])
+            sum[j] += v
+            sq[j] += v * v
+        }
+        let n = Double(rows)
+        var total = 0.0
+        for j in 0..<dimension { let m = sum[j] / n; total += max(0, sq[j] / n - m * m) }
+        return total
+    }
+}
+
+@inline(__always)
+func lifestylePrefetch(_ p: UnsafePointer<Float>) { lifestylePrefetchRaw(UnsafeRawPointer(p)) }

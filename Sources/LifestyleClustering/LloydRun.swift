@@ -1,0 +1,143 @@
+import LifestyleCore
+
+/// The outcome of one restart.
+struct RunResult {
+    let centers: ContiguousArray<Float>
+    let labels: [Int32]
+    let sizes: [Int]
+    let objective: Double
+    let converged: Bool
+    let history: [KMeansIteration]
+}
+
+/// One fit's buffers, reused across restarts: centres and their kernel layout (2·k·d floats),
+/// labels, distances and a counting-sort order (n each), and the assignment scratch.
+final class LloydRun<I: KMeansInput>: @unchecked Sendable {
+    let input: I
+    let weights: RowWeights
+    let spherical: Bool
+    let k: Int, n: Int, d: Int
+    let threads: Int
+    let centers: UnsafeMutablePointer<Float>
+    let aux: UnsafeMutablePointer<Float>
+    let cn2: UnsafeMutablePointer<Float>
+    let labels: UnsafeMutablePointer<Int32>
+    let updateLabels: UnsafeMutablePointer<Int32>
+    let distances: UnsafeMutablePointer<Float>
+    let order: UnsafeMutablePointer<Int32>
+    let scratch: AssignScratch
+
+    init(input: I, weights: RowWeights, spherical: Bool, k: Int, threads: Int) {
+        self.input = input
+        self.weights = weights
+        self.spherical = spherical
+        self.k = k
+        n = input.rows
+        d = input.dimension
+        self.threads = threads
+        centers = .allocate(capacity: max(1, k * d))
+        aux = .allocate(capacity: max(1, k * d))
+        cn2 = .allocate(capacity: k)
+        labels = .allocate(capacity: max(1, n))
+        updateLabels = .allocate(capacity: max(1, n))
+        distances = .allocate(capacity: max(1, n))
+        order = .allocate(capacity: max(1, n))
+        scratch = AssignScratch(rows: n, k: k, threads: threads)
+    }
+
+    deinit {
+        for p in [centers, aux, cn2, distances] { p.deallocate() }
+        for p in [labels, updateLabels, order] { p.deallocate() }
+    }
+
+    /// Fills `centers` from the configured initialisation.
+    func initialize(_ config: KMeans.Configuration, rng: inout SeededGenerator) {
+        centers.initialize(repeating: 0, count: max(1, k * d))
+        let initializer = Initializer(input: input, weights: weights, spherical: spherical, threads: threads)
+        if let given = config.initialCentroids {
+            given.values.withUnsafeBufferPointer { centers.update(from: $0.baseAddress!, count: k * d) }
+            if spherical { normalizeRows(centers, rows: k, columns: d) }
+            return
+        }
+        switch config.initialization {
+        case .random: initializer.random(k: k, rng: &rng, into: centers)
+        case .kMeansPlusPlus: initializer.kMeansPlusPlus(k: k, rng: &rng, into: centers)
+        case .kMeansParallel: initializer.kMeansParallel(k: k, rounds: config.parallelRounds, oversampling: config.oversampling, rng: &rng, into: centers)
+        }
+    }
+
+    /// Lloyd rounds from the current centres until no label changes, the shift is ≤ `tolerance`,
+    /// or `maxIterations`; then the final labels are made consistent with the final centres and
+    /// the objective is computed exactly (Double).
+    func iterate(maxIterations: Int, tolerance: Double) -> RunResult {
+        labels.initialize(repeating: -2, count: max(1, n))
+        aux.initialize(repeating: 0, count: max(1, k * d))
+        _ = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
+        var history: [KMeansIteration] = []
+        var converged = false
+        var strict = false
+        for iteration in 0..<maxIterations {
+            let t0 = monotonicSeconds()
+            centerSquaredNorms(centers, k: k, d: d, into: cn2)
+            let (objective, changed) = assignRows(
+                input, weights: weights, spherical: spherical, centers: centers, aux: aux, centerSquaredNorms: cn2,
+                labels: labels, distances: distances, scratch: scratch, threads: threads)
+            if iteration > 0 && changed == 0 {
+                // Same labels give the same centres: the previous update was final.
+                history.append(KMeansIteration(objective: objective, changedLabels: 0, centerShift: 0, reseeded: 0, seconds: monotonicSeconds() - t0))
+                converged = true
+                strict = true
+                break
+            }
+            var counts = [Int](repeating: 0, count: k)
+            for i in 0..<n where labels[i] >= 0 { counts[Int(labels[i])] += 1 }
+            var source = UnsafePointer(labels)
+            var reseeded = 0
+            if counts.contains(0) {
+                updateLabels.update(from: labels, count: n)
+                reseeded = reseedEmptyClusters(counts: counts, distances: distances, labels: updateLabels, rows: n)
+                source = UnsafePointer(updateLabels)
+            }
+            _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, order: order, threads: threads)
+            let shift = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
+            history.append(KMeansIteration(objective: objective, changedLabels: changed, centerShift: shift, reseeded: reseeded, seconds: monotonicSeconds() - t0))
+            if shift <= tolerance { converged = true; break }
+        }
+        if !strict {
+            centerSquaredNorms(centers, k: k, d: d, into: cn2)
+            _ = assignRows(input, weights: weights, spherical: spherical, centers: centers, aux: aux, centerSquaredNorms: cn2,
+                           labels: labels, distances: distances, scratch: scratch, threads: threads)
+        }
+        var sizes = [Int](repeating: 0, count: k)
+        for i in 0..<n where labels[i] >= 0 { sizes[Int(labels[i])] += 1 }
+        return RunResult(
+            centers: ContiguousArray(UnsafeBufferPointer(start: centers, count: k * d)),
+            labels: Array(UnsafeBufferPointer(start: labels, count: n)),
+            sizes: sizes, objective: exactObjective(), converged: converged, history: history)
+    }
+
+    /// Σ distance to the assigned centre in Double: 1 − cos (spherical) or ‖x − c‖² (Lloyd).
+    func exactObjective() -> Double {
+        var c2 = [Double](repeating: 0, count: k)
+        for c in 0..<k { for j in 0..<d { c2[c] += Double(centers[c * d + j]) * Double(centers[c * d + j]) } }
+        var total = 0.0
+        for i in 0..<n where labels[i] >= 0 {
+            let c = Int(labels[i])
+            if spherical {
+                total += max(0, 1 - input.exactDot(row: i, centers + c * d) * Double(weights.scale[i]))
+            } else {
+                total += input.exactSquaredDistance(row: i, centers + c * d, centerSquaredNorm: c2[c])
+            }
+        }
+        return total
+    }
+}
+
+/// Scales each non-zero row of a row-major matrix to unit length.
+func normalizeRows(_ m: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    for r in 0..<rows {
+        var s: Float = 0
+        for j in 0..<columns { s += m[r * columns + j] * m[r * columns + j] }
+        if s > 0 { let inv = 1 / s.squareRoot(); for j in 0..<columns { m[r * columns + j] *= inv } }
+    }
+}

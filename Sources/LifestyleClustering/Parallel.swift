@@ -1,0 +1,46 @@
+import Dispatch
+
+/// Rows per work unit. Fixed (never derived from the thread count) so chunk boundaries, and with
+/// them every floating-point reduction order, are the same for 1 or N threads.
+let rowsPerChunk = 256
+
+/// Fixed chunks of `0..<count`, each `size` long (the last may be shorter).
+@inline(__always)
+func fixedChunks(count: Int, size: Int = rowsPerChunk) -> Int { (count + size - 1) / size }
+
+/// Runs `body(chunk, worker)` for every chunk on up to `threads` workers. Worker `w` takes chunks
+/// w, w+workers, … so per-worker scratch can be indexed by `worker`; results that must be
+/// reduced are written per chunk and reduced by the caller in chunk order.
+func forEachChunk(_ chunks: Int, threads: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
+    let workers = max(1, min(threads, chunks))
+    if workers == 1 {
+        for c in 0..<chunks { body(c, 0) }
+        return
+    }
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for c in stride(from: w, to: chunks, by: workers) { box.value(c, w) }
+        }
+    }
+}
+
+/// Number of workers `forEachChunk` will use.
+@inline(__always)
+func workerCount(chunks: Int, threads: Int) -> Int { max(1, min(threads, chunks)) }
+
+/// Carries a value that is only used in a data-race-free way (disjoint writes) across threads.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// A raw pointer that concurrent chunks write disjoint parts of.
+struct SharedPointer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+    init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+    @inline(__always) subscript(i: Int) -> T {
+        get { base[i] }
+        nonmutating set { base[i] = newValue }
+    }
+}

@@ -1,0 +1,36 @@
+import Testing
+@testable import LifestyleClustering
+import LifestyleVectors
+
+/// The same seed gives bit-identical centroids and labels with 1 or 2 threads: chunk boundaries
+/// are fixed and every reduction runs in chunk order.
+@Suite(.serialized) struct KMeansDeterminismTests {
+    @Test(arguments: KMeans.Initialization.allCases)
+    func sparseSphericalIsThreadIndependent(initialization: KMeans.Initialization) throws {
+        let x = randomTopicMatrix(rows: 1500, columns: 200, topics: 7, perRow: 10, seed: 21)
+        let one = try KMeans(.init(k: 7, restarts: 2, seed: 42, initialization: initialization, threads: 1)).fit(x)
+        let two = try KMeans(.init(k: 7, restarts: 2, seed: 42, initialization: initialization, threads: 2)).fit(x)
+        #expect(one.labels == two.labels)
+        #expect(one.centroids.map(\.bitPattern) == two.centroids.map(\.bitPattern))
+        #expect(one.objective.bitPattern == two.objective.bitPattern)
+        #expect(one.history.map(\.objective) == two.history.map(\.objective))
+    }
+
+    @Test func denseLloydIsThreadIndependent() throws {
+        var rng = SeededGenerator(seed: 3)
+        let rows = (0..<1200).map { i in (0..<16).map { j in Float(rng.nextGaussian()) + Float((i % 5) == j % 5 ? 4 : 0) } }
+        let x = DenseMatrix(rows)
+        let one = try KMeans(.init(k: 5, restarts: 2, seed: 7, algorithm: .lloyd, threads: 1)).fit(x)
+        let two = try KMeans(.init(k: 5, restarts: 2, seed: 7, algorithm: .lloyd, threads: 2)).fit(x)
+        #expect(one.labels == two.labels)
+        #expect(one.centroids.map(\.bitPattern) == two.centroids.map(\.bitPattern))
+        #expect(samePartition(one.labels, (0..<1200).map { Int32($0 % 5) }))
+    }
+
+    @Test func seedsDiffer() throws {
+        let x = randomTopicMatrix(rows: 400, columns: 100, topics: 5, perRow: 8, seed: 2)
+        let a = try KMeans(.init(k: 5, seed: 1, initialization: .random)).fit(x)
+        let b = try KMeans(.init(k: 5, seed: 1, initialization: .random)).fit(x)
+        #expect(a.centroids == b.centroids)
+    }
+}

@@ -1,0 +1,70 @@
+import CLAPACKE
+import Testing
+@testable import LifestyleClustering
+import LifestyleText
+import LifestyleVectors
+
+/// Randomised SVD against LAPACK's full SVD: the committed scipy `gesdd` values
+/// (Fixtures/make_reference.py) and `sgesdd` on the dense copy, computed here.
+@Suite struct RandomizedSVDTests {
+    func fixtureMatrix() throws -> (CSRMatrix, [Double]) {
+        let ref = try ReferenceFixture.load("svd_small.json", as: ReferenceFixture.SVD.self)
+        let a = CSRMatrix(rows: ref.rows, columns: ref.columns, rowPointers: ContiguousArray(ref.indptr),
+                          columnIndices: ContiguousArray(ref.indices), values: ContiguousArray(ref.values))
+        return (a, ref.singular_values)
+    }
+
+    @Test func singularValuesMatchFullSVD() throws {
+        let (a, reference) = try fixtureMatrix()
+        // LAPACK on the dense copy, here.
+        var dense = a.dense().flatMap { $0 }
+        var s = [Float](repeating: 0, count: min(a.rows, a.columns))
+        var u = [Float](repeating: 0, count: a.rows * a.rows), vt = [Float](repeating: 0, count: a.columns * a.columns)
+        let info = LAPACKE_sgesdd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "N")), Int32(a.rows), Int32(a.columns), &dense, Int32(a.columns),
+                                  &s, &u, Int32(a.rows), &vt, Int32(a.columns))
+        #expect(info == 0)
+        let model = try RandomizedSVD(.init(components: 8, oversamples: 10, powerIterations: 7, seed: 1, threads: 2)).fit(a)
+        for c in 0..<8 {
+            #expect(relativeError(Double(model.singularValues[c]), reference[c]) < 1e-3, "σ\(c + 1): \(model.singularValues[c]) vs scipy \(reference[c])")
+            #expect(relativeError(Double(model.singularValues[c]), Double(s[c])) < 1e-3, "σ\(c + 1): \(model.singularValues[c]) vs sgesdd \(s[c])")
+        }
+        // Reconstruction error: ‖A − A V Vᵀ‖/‖A‖ = sqrt(Σ_{i>r} σᵢ² / Σ σᵢ²) for the exact SVD.
+        let tail = reference.dropFirst(8).reduce(0) { $0 + $1 * $1 }, all = reference.reduce(0) { $0 + $1 * $1 }
+        #expect(abs(model.relativeReconstructionError - (tail / all).squareRoot()) < 1e-3)
+        // Embedding = A·V: transform of the fitted rows reproduces it; its column norms are σ.
+        let again = try model.transform(a)
+        for p in 0..<again.values.count { #expect(abs(again.values[p] - model.embedding.values[p]) < 1e-4) }
+        for c in 0..<8 {
+            let norm = (0..<a.rows).reduce(Float(0)) { $0 + model.embedding[$1, c] * model.embedding[$1, c] }.squareRoot()
+            #expect(abs(norm - model.singularValues[c]) < 1e-3 * model.singularValues[c])
+        }
+    }
+
+    @Test func componentsAreOrthonormal() throws {
+        let (a, _) = try fixtureMatrix()
+        let model = try RandomizedSVD(.init(components: 5, seed: 3)).fit(a)
+        let d = model.dimension
+        for p in 0..<5 {
+            for q in 0..<5 {
+                let dot = (0..<d).reduce(Float(0)) { $0 + model.components[p * d + $1] * model.components[q * d + $1] }
+                #expect(abs(dot - (p == q ? 1 : 0)) < 1e-4)
+            }
+        }
+    }
+
+    @Test func threadIndependentAndBadInput() throws {
+        let (a, _) = try fixtureMatrix()
+        let one = try RandomizedSVD(.init(components: 4, seed: 9, threads: 1)).fit(a)
+        let two = try RandomizedSVD(.init(components: 4, seed: 9, threads: 2)).fit(a)
+        #expect(one.singularValues == two.singularValues)
+        #expect(one.embedding == two.embedding)
+        #expect(throws: ConfigurationError("components=31 should be <= min(rows, columns)=30 (the largest possible rank)")) {
+            _ = try RandomizedSVD(.init(components: 31)).fit(a)
+        }
+        #expect(throws: ConfigurationError("components=0 should be >= 1")) { _ = try RandomizedSVD(.init(components: 0)) }
+        // Rank 2 matrix asked for 3 components: a warning, not garbage silently.
+        let low = csr([[1, 0, 0, 0], [2, 0, 0, 0], [0, 1, 0, 0], [0, 3, 0, 0]])
+        let m = try RandomizedSVD(.init(components: 3)).fit(low)
+        #expect(m.warnings.contains { $0.contains("numerical rank 2") })
+    }
+}
