@@ -38,8 +38,8 @@ struct DemoCommand: ParsableCommand {
         var base = TokenizerConfiguration()
         base.normalization.traditionalToSimplified = true
         let runs = try Tokenizer(base).chineseRuns(of: perPost.texts)
-        let discovery = WordDiscovery(configuration: try WordDiscovery.Configuration(minCount: 5))
-        let lexicon = discovery.lexicon(runs: runs, rounds: 2, threads: threads)
+        let discovery = WordDiscovery(configuration: try WordDiscovery.Configuration())
+        let lexicon = discovery.lexicon(runs: runs, threads: threads)
         try AtomicFile.createDirectories(out)
         let lexiconPath = "\(out)/lexicon.tsv"
         try lexicon.writeTSV(toFile: lexiconPath)

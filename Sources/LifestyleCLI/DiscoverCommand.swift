@@ -14,20 +14,20 @@ struct DiscoverCommand: ParsableCommand {
     @Option(help: "Where to write the lexicon TSV.")
     var out: String
 
-    @Option(name: .customLong("min-count"), help: "Minimum occurrences of a candidate.")
-    var minCount: Int = 5
+    @Option(name: .customLong("min-count"), help: "Minimum occurrences of a candidate (default: discovery's tuned default).")
+    var minCount: Int?
 
-    @Option(name: .customLong("min-cohesion"), help: "Minimum cohesion (PMI of the weakest split, natural log).")
-    var minCohesion: Double = 2.0
+    @Option(name: .customLong("min-cohesion"), help: "Minimum cohesion (PMI of the weakest split, nats) a word must have to be kept.")
+    var minCohesion: Double?
 
-    @Option(name: .customLong("min-freedom"), help: "Minimum freedom (smaller of left/right branching entropy, nats).")
-    var minFreedom: Double = 1.0
+    @Option(name: .customLong("min-freedom"), help: "Minimum freedom (smaller of left/right branching entropy, nats) a word must have to be kept.")
+    var minFreedom: Double?
 
-    @Option(name: .customLong("max-length"), help: "Longest candidate, in characters (2…6).")
-    var maxLength: Int = 6
+    @Option(name: .customLong("max-length"), help: "Longest word, in characters.")
+    var maxLength: Int?
 
-    @Option(help: "Re-estimation rounds of word frequencies over the segmented corpus.")
-    var rounds: Int = 2
+    @Option(help: "Extra rounds of re-estimating word frequencies over the segmented corpus.")
+    var rounds: Int = 0
 
     @Option(help: "Print the best N words.")
     var top: Int = 20
@@ -46,8 +46,13 @@ struct DiscoverCommand: ParsableCommand {
         var tc = TokenizerConfiguration()
         tc.normalization.traditionalToSimplified = traditionalToSimplified
         let runs = try Tokenizer(tc).chineseRuns(of: docs.texts)
-        let config = try WordDiscovery.Configuration(minLength: 2, maxLength: maxLength, minCount: minCount,
-                                                     minCohesion: minCohesion, minFreedom: minFreedom)
+        // Unset thresholds keep the defaults tuned on the PKU development split (Benchmarks/segmentation).
+        var config = try WordDiscovery.Configuration()
+        if let maxLength { config = try WordDiscovery.Configuration(maxLength: maxLength) }
+        if let minCount { config.minCount = minCount }
+        if let minCohesion { config.minCohesion = minCohesion }
+        if let minFreedom { config.minFreedom = minFreedom }
+        if config.minCount < 1 { throw ValidationError("--min-count \(config.minCount): should be >= 1") }
         let discovery = WordDiscovery(configuration: config)
         let lexicon = discovery.lexicon(runs: runs, rounds: rounds, threads: defaultThreads)
         try lexicon.writeTSV(toFile: out)
