@@ -26,13 +26,11 @@ extension Lexicon {
         return out
     }
 
-    /// Writes `tsv()` to `path` atomically.
+    /// Writes `tsv()` to `path` atomically (temporary file beside it, fsync, rename); creates
+    /// missing directories. (Foundation's `.atomic` option leaves a `TemporaryDirectory.*` behind
+    /// in /tmp on Linux for every write.)
     public func writeTSV(toFile path: String) throws {
-        do {
-            try Data(tsv().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw RuntimeFailure("cannot write lexicon \(path): \(error.localizedDescription)")
-        }
+        try AtomicFile.write(Array(tsv().utf8), to: path)
     }
 
     /// Parses TSV written by `tsv()`. A missing `frequency` column or cell falls back to `count`.

@@ -40,9 +40,9 @@ enum CLI {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let outPath = "\(scratch)/out", errPath = "\(scratch)/err", inPath = "\(scratch)/in"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
+        try! Data().write(to: URL(fileURLWithPath: outPath))
+        try! Data().write(to: URL(fileURLWithPath: errPath))
+        try! Data((stdin ?? "").utf8).write(to: URL(fileURLWithPath: inPath))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = arguments
@@ -78,7 +78,7 @@ final class CLIScratch {
     deinit { try? FileManager.default.removeItem(atPath: path) }
     func write(_ name: String, _ text: String) -> String {
         let p = "\(path)/\(name)"
-        FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
+        try! Data(text.utf8).write(to: URL(fileURLWithPath: p))
         return p
     }
 }

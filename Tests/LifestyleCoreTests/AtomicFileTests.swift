@@ -13,7 +13,7 @@ final class ScratchDirectory {
     func file(_ name: String) -> String { "\(path)/\(name)" }
     func write(_ name: String, _ bytes: [UInt8]) -> String {
         let p = file(name)
-        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        try! Data(bytes).write(to: URL(fileURLWithPath: p))
         return p
     }
     func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }

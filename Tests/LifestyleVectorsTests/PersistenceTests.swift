@@ -17,7 +17,7 @@ final class ModelScratch {
     func bytes(_ name: String) throws -> [UInt8] { try AtomicFile.read("\(model)/\(name)") }
     func overwrite(_ name: String, _ bytes: [UInt8]) throws {
         // Plain write (not atomic, not through the model API), as a corrupting tool would.
-        FileManager.default.createFile(atPath: "\(model)/\(name)", contents: Data(bytes))
+        try! Data(bytes).write(to: URL(fileURLWithPath: "\(model)/\(name)"))
     }
 }
 
