@@ -77,7 +77,7 @@ struct ClusterCommand: ParsableCommand {
         if let lsa {
             let s = try RandomizedSVD(.init(components: lsa, seed: seed, threads: threads)).fit(x)
             svd = s
-            fitted = try kmeans.fit(algorithm == .spherical ? s.embedding : s.embedding)
+            fitted = try kmeans.fit(s.embedding)   // spherical on LSA vectors = cosine in the reduced space
         } else {
             fitted = try kmeans.fit(x)
         }

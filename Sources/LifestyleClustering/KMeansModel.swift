@@ -13,6 +13,8 @@ public struct KMeansIteration: Sendable, Equatable, Codable {
     public let reseeded: Int
     /// Wall-clock seconds of the round (assignment + update).
     public let seconds: Double
+    /// Of which the assignment step (products with all centroids + argmin).
+    public let assignmentSeconds: Double
 }
 
 /// A fitted k-means model: immutable; `predict`/`transform` are thread-safe.

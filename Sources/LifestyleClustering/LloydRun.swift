@@ -82,9 +82,10 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
             let (objective, changed) = assignRows(
                 input, weights: weights, spherical: spherical, centers: centers, aux: aux, centerSquaredNorms: cn2,
                 labels: labels, distances: distances, scratch: scratch, threads: threads)
+            let assigned = monotonicSeconds() - t0
             if iteration > 0 && changed == 0 {
                 // Same labels give the same centres: the previous update was final.
-                history.append(KMeansIteration(objective: objective, changedLabels: 0, centerShift: 0, reseeded: 0, seconds: monotonicSeconds() - t0))
+                history.append(KMeansIteration(objective: objective, changedLabels: 0, centerShift: 0, reseeded: 0, seconds: monotonicSeconds() - t0, assignmentSeconds: assigned))
                 converged = true
                 strict = true
                 break
@@ -100,7 +101,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
             }
             _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, order: order, threads: threads)
             let shift = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
-            history.append(KMeansIteration(objective: objective, changedLabels: changed, centerShift: shift, reseeded: reseeded, seconds: monotonicSeconds() - t0))
+            history.append(KMeansIteration(objective: objective, changedLabels: changed, centerShift: shift, reseeded: reseeded, seconds: monotonicSeconds() - t0, assignmentSeconds: assigned))
             if shift <= tolerance { converged = true; break }
         }
         if !strict {

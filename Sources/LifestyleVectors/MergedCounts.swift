@@ -38,6 +38,12 @@ final class MergedCounts: @unchecked Sendable {
     var termCount: Int { hashing ? df.count : table.count }
 
     func merge(_ c: TermCounter) {
+        // The first chunk's table becomes the global table as it is (its indices are already
+        // global): only the statistics are copied, which halves the merge for two chunks.
+        if !hashing && remaps.isEmpty && table.count == 0 {
+            adopt(c)
+            return
+        }
         documents += Int(c.documents)
         tokens += c.tokens
         normalization.add(c.normalization)
@@ -78,6 +84,25 @@ final class MergedCounts: @unchecked Sendable {
             }
         }
         remaps.append(remap)
+    }
+
+    private func adopt(_ c: TermCounter) {
+        documents += Int(c.documents)
+        tokens += c.tokens
+        normalization.add(c.normalization)
+        table = c.table
+        let n = c.termCount
+        df.reserve(n)
+        total.reserve(n)
+        nameStart.reserve(n)
+        for t in 0..<n {
+            let s = c.stats[t]
+            df.append(s.df)
+            total.append(Int64(s.total))
+            nameStart.append(c.nameStart[t])
+        }
+        arena.append(contentsOf: c.arena.buffer)
+        remaps.append(ContiguousArray(0..<Int32(n)))
     }
 
     func scalars(of g: Int) -> [UInt32] {
