@@ -24,6 +24,9 @@ struct TokenizerOptions: ParsableArguments {
     @Option(help: "Lexicon TSV from `lifestyle discover` for words/both mode.")
     var lexicon: String?
 
+    @Option(name: .customLong("dict"), help: "Main dictionary in jieba's `word freq [tag]` format (e.g. jieba's dict.txt), instead of --lexicon.")
+    var dictionary: String?
+
     @Option(name: .customLong("user-dict"), help: "User dictionary in jieba's `word [freq] [tag]` format, merged into the lexicon; its words win.")
     var userDictionary: String?
 
@@ -79,6 +82,12 @@ struct TokenizerOptions: ParsableArguments {
     /// The lexicon for words/both mode: a discovered lexicon and/or a user dictionary merged in.
     func loadLexicon() throws -> Lexicon? {
         var base: Lexicon?
+        if lexicon != nil && dictionary != nil {
+            throw ValidationError("--lexicon and --dict both give the main word list; pick one (add words with --user-dict)")
+        }
+        if let dictionary {
+            base = try Lexicon.jieba(contentsOfFile: dictionary)
+        }
         if let lexicon {
             let text = String(decoding: try AtomicFile.read(lexicon), as: UTF8.self)
             base = try Lexicon(tsv: text, file: lexicon)
@@ -88,7 +97,7 @@ struct TokenizerOptions: ParsableArguments {
             base = (base ?? Lexicon(entries: [])).merging(user: entries)
         }
         if base == nil && mode != .ngram {
-            writeStandardError("warning: --mode \(mode.rawValue) without --lexicon or --user-dict: Chinese falls back to single characters\n")
+            writeStandardError("warning: --mode \(mode.rawValue) without --lexicon, --dict or --user-dict: Chinese falls back to single characters\n")
         }
         return base
     }

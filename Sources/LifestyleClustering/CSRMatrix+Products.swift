@@ -38,10 +38,12 @@ extension CSRMatrix {
     func multiply(_ b: UnsafePointer<Float>, width m: Int, into out: UnsafeMutablePointer<Float>, threads: Int) {
         let input = SparseInput(unnormalized: self)
         let ctx = UncheckedSendable((b, out))
-        forEachChunk(fixedChunks(count: rows), threads: threads) { chunk, _ in
-            let (b, out) = ctx.value
-            let lo = chunk * rowsPerChunk, hi = min(rows, lo + rowsPerChunk)
-            input.dots(lo..<hi, centers: b, aux: b, k: m, out: out + lo * m)
+        withPinnedBLAS {
+            forEachChunk(fixedChunks(count: rows), threads: threads) { chunk, _ in
+                let (b, out) = ctx.value
+                let lo = chunk * rowsPerChunk, hi = min(rows, lo + rowsPerChunk)
+                input.multiply(lo..<hi, b: b, width: m, out: out + lo * m)
+            }
         }
     }
 }

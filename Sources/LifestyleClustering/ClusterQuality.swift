@@ -88,7 +88,7 @@ public enum ClusterQuality {
         }
         let rowsToScore = (sample ?? Array(0..<n)).filter { labels[$0] >= 0 && weights.isIncluded($0) }
         guard !rowsToScore.isEmpty, sizes.filter({ $0 > 0 }).count > 1 else { return 0 }
-        var aux = [Float](repeating: 0, count: k * d)
+        var aux = [Float](repeating: 0, count: max(1, input.auxiliaryCount(k: k)))
         var block = [Float](repeating: 0, count: k)
         var total = 0.0
         sums.withUnsafeBufferPointer { s in

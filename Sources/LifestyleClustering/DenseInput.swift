@@ -27,6 +27,8 @@ struct DenseInput: KMeansInput {
         }
     }
 
+    func auxiliaryCount(k: Int) -> Int { k * dimension }
+
     /// `aux` keeps the previous centres; returns Σ‖new − old‖² and copies new over old.
     func refreshAuxiliary(centers: UnsafePointer<Float>, k: Int, aux: UnsafeMutablePointer<Float>, threads: Int) -> Double {
         var s = 0.0

@@ -67,11 +67,12 @@ struct Initializer<I: KMeansInput> {
     func kMeansPlusPlus(k: Int, rng: inout SeededGenerator, into centers: UnsafeMutablePointer<Float>, sampleWeights: [Float]? = nil) {
         let trials = 2 + Int(log(Double(k)))
         let cand = UnsafeMutablePointer<Float>.allocate(capacity: max(1, trials * d))
-        let aux = UnsafeMutablePointer<Float>.allocate(capacity: max(1, trials * d))
+        let auxCount = max(1, input.auxiliaryCount(k: trials))
+        let aux = UnsafeMutablePointer<Float>.allocate(capacity: auxCount)
         let cn2 = UnsafeMutablePointer<Float>.allocate(capacity: trials)
         let dist = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * trials))
         defer { cand.deallocate(); aux.deallocate(); cn2.deallocate(); dist.deallocate() }
-        aux.initialize(repeating: 0, count: max(1, trials * d))
+        aux.initialize(repeating: 0, count: auxCount)
         let w: [Float] = sampleWeights ?? [Float](repeating: 1, count: n)
         var closest = [Float](repeating: 0, count: n)
 

@@ -16,6 +16,9 @@ protocol KMeansInput: Sendable {
     /// `out[(i − rows.lowerBound)·k + c] = xᵢ · centre_c` for every row of the range.
     func dots(_ rows: Range<Int>, centers: UnsafePointer<Float>, aux: UnsafePointer<Float>, k: Int, out: UnsafeMutablePointer<Float>)
 
+    /// Floats `aux` needs for k centres.
+    func auxiliaryCount(k: Int) -> Int
+
     /// Brings `aux` up to date with `centers` and returns Σ‖new − old‖² over all centres.
     func refreshAuxiliary(centers: UnsafePointer<Float>, k: Int, aux: UnsafeMutablePointer<Float>, threads: Int) -> Double
 
@@ -84,37 +87,37 @@ struct SparseInput: KMeansInput {
         squaredNorms = norms
     }
 
-    /// - Complexity: O(nnz(rows) · k), bound by the latency of gathering centre rows; the next
-    ///   gathers are prefetched a few entries ahead.
+    func auxiliaryCount(k: Int) -> Int { dimension * paddedWidth(k) }
+
+    /// `aux` is feature-major with row stride `paddedWidth(k)` (see `auxiliaryCount`).
+    /// - Complexity: O(nnz(rows) · k), bound by the latency of gathering centre rows.
     func dots(_ rows: Range<Int>, centers: UnsafePointer<Float>, aux: UnsafePointer<Float>, k: Int, out: UnsafeMutablePointer<Float>) {
         matrix.rowPointers.withUnsafeBufferPointer { rp in
         matrix.columnIndices.withUnsafeBufferPointer { ci in
         matrix.values.withUnsafeBufferPointer { vs in
-            let idx = ci.baseAddress!, val = vs.baseAddress!
-            let nnz = ci.count
-            for i in rows {
-                let acc = out + (i - rows.lowerBound) * k
-                acc.initialize(repeating: 0, count: k)
-                let end = rp[i + 1]
-                var p = rp[i]
-                while p < end {
-                    let ahead = p + 4
-                    if ahead < nnz { lifestylePrefetch(aux + Int(idx[ahead]) &* k) }
-                    let v = val[p]
-                    let c = aux + Int(idx[p]) &* k
-                    var t = 0
-                    while t < k { acc[t] += v * c[t]; t &+= 1 }
-                    p &+= 1
-                }
-            }
+            sparseGather(rows: rows, rowPointers: rp.baseAddress!, indices: ci.baseAddress!, values: vs.baseAddress!, nnz: ci.count,
+                         b: aux, stride: paddedWidth(k), width: k, out: out)
         }}}
     }
 
-    /// Transposes `centers` into `aux` (d × k) in fixed feature blocks; the shift is summed per
+    /// Plain product with a dense row-major B (columns × width, row stride `width`).
+    func multiply(_ rows: Range<Int>, b: UnsafePointer<Float>, width: Int, out: UnsafeMutablePointer<Float>) {
+        matrix.rowPointers.withUnsafeBufferPointer { rp in
+        matrix.columnIndices.withUnsafeBufferPointer { ci in
+        matrix.values.withUnsafeBufferPointer { vs in
+            sparseGather(rows: rows, rowPointers: rp.baseAddress!, indices: ci.baseAddress!, values: vs.baseAddress!, nnz: ci.count,
+                         b: b, stride: width, width: width, out: out)
+        }}}
+    }
+
+    /// Transposes `centers` into `aux` (d × paddedWidth(k), padding left as initialised, i.e. 0) in fixed feature blocks; the shift is summed per
     /// block and the blocks in order, so it does not depend on `threads`.
     func refreshAuxiliary(centers: UnsafePointer<Float>, k: Int, aux: UnsafeMutablePointer<Float>, threads: Int) -> Double {
         let d = dimension
-        let block = 4096
+        let kp = paddedWidth(k)
+        // Blocks of 64 features: each centre's 64 values are one contiguous read, and the
+        // 64 × kp destination tile stays in cache while the centres are written into it.
+        let block = 64
         let blocks = (d + block - 1) / block
         var partial = [Double](repeating: 0, count: blocks)
         let src = UncheckedSendable(centers), dst = SharedPointer(aux)
@@ -122,13 +125,15 @@ struct SparseInput: KMeansInput {
             let out = SharedPointer(pb.baseAddress!)
             forEachChunk(blocks, threads: threads) { b, _ in
                 var s = 0.0
-                for j in b * block ..< min(d, (b + 1) * block) {
-                    let row = dst.base + j * k
-                    for c in 0..<k {
-                        let new = src.value[c * d + j]
-                        let diff = Double(new - row[c])
+                let j0 = b * block, j1 = min(d, j0 + block)
+                for c in 0..<k {
+                    let from = src.value + c * d
+                    for j in j0..<j1 {
+                        let new = from[j]
+                        let slot = dst.base + j * kp + c
+                        let diff = Double(new - slot.pointee)
                         s += diff * diff
-                        row[c] = new
+                        slot.pointee = new
                     }
                 }
                 out[b] = s

@@ -79,9 +79,10 @@ public struct KMeansModel: Sendable {
         let weights = RowWeights(input, spherical: spherical)
         var out = ContiguousArray<Float>(repeating: 0, count: n * k)
         var labels = [Int32](repeating: -1, count: n)
-        let aux = UnsafeMutablePointer<Float>.allocate(capacity: max(1, k * d))
+        let auxCount = max(1, input.auxiliaryCount(k: k))
+        let aux = UnsafeMutablePointer<Float>.allocate(capacity: auxCount)
         defer { aux.deallocate() }
-        aux.initialize(repeating: 0, count: max(1, k * d))
+        aux.initialize(repeating: 0, count: auxCount)
         let cn2 = centroids.withUnsafeBufferPointer { c in (0..<k).map { j in (0..<d).reduce(Float(0)) { $0 + c[j * d + $1] * c[j * d + $1] } } }
         centroids.withUnsafeBufferPointer { c in
             _ = input.refreshAuxiliary(centers: c.baseAddress!, k: k, aux: aux, threads: configuration.threads)

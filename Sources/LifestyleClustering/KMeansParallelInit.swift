@@ -14,11 +14,12 @@ extension Initializer {
         var nearest = [Int32](repeating: 0, count: n)
         let batch = 32
         let cand = UnsafeMutablePointer<Float>.allocate(capacity: max(1, batch * d))
-        let aux = UnsafeMutablePointer<Float>.allocate(capacity: max(1, batch * d))
+        let auxCount = max(1, input.auxiliaryCount(k: batch))
+        let aux = UnsafeMutablePointer<Float>.allocate(capacity: auxCount)
         let cn2 = UnsafeMutablePointer<Float>.allocate(capacity: batch)
         let dist = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * batch))
         defer { cand.deallocate(); aux.deallocate(); cn2.deallocate(); dist.deallocate() }
-        aux.initialize(repeating: 0, count: max(1, batch * d))
+        aux.initialize(repeating: 0, count: auxCount)
 
         /// Folds the distances to newly chosen rows into `closest`/`nearest`.
         func absorb(_ fresh: ArraySlice<Int>, offset: Int) {

@@ -20,6 +20,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     let threads: Int
     let centers: UnsafeMutablePointer<Float>
     let aux: UnsafeMutablePointer<Float>
+    let auxCount: Int
     let cn2: UnsafeMutablePointer<Float>
     let labels: UnsafeMutablePointer<Int32>
     let updateLabels: UnsafeMutablePointer<Int32>
@@ -36,7 +37,8 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
         d = input.dimension
         self.threads = threads
         centers = .allocate(capacity: max(1, k * d))
-        aux = .allocate(capacity: max(1, k * d))
+        auxCount = max(1, input.auxiliaryCount(k: k))
+        aux = .allocate(capacity: auxCount)
         cn2 = .allocate(capacity: k)
         labels = .allocate(capacity: max(1, n))
         updateLabels = .allocate(capacity: max(1, n))
@@ -71,14 +73,14 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     /// the objective is computed exactly (Double).
     func iterate(maxIterations: Int, tolerance: Double) -> RunResult {
         labels.initialize(repeating: -2, count: max(1, n))
-        aux.initialize(repeating: 0, count: max(1, k * d))
+        aux.initialize(repeating: 0, count: auxCount)
         _ = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
         var history: [KMeansIteration] = []
         var converged = false
         var strict = false
         for iteration in 0..<maxIterations {
             let t0 = monotonicSeconds()
-            centerSquaredNorms(centers, k: k, d: d, into: cn2)
+            if !spherical { centerSquaredNorms(centers, k: k, d: d, into: cn2) }
             let (objective, changed) = assignRows(
                 input, weights: weights, spherical: spherical, centers: centers, aux: aux, centerSquaredNorms: cn2,
                 labels: labels, distances: distances, scratch: scratch, threads: threads)

@@ -66,54 +66,88 @@ public struct RandomizedSVD: Sendable {
         let at = a.transposed()
         var rng = SeededGenerator(seed: config.seed)
         var omega = [Float](repeating: 0, count: d * l)
-        for p in 0..<(d * l) { omega[p] = Float(rng.nextGaussian()) }
+        omega.withUnsafeMutableBufferPointer { rng.fillGaussian($0) }
         var y = [Float](repeating: 0, count: n * l)
         var z = [Float](repeating: 0, count: d * l)
         let threads = config.threads
-        return try withPinnedBLAS {
-            omega.withUnsafeBufferPointer { a.multiply($0.baseAddress!, width: l, into: &y, threads: threads) }
-            for _ in 0..<config.powerIterations {
-                try orthonormalize(&y, rows: n, columns: l)
-                y.withUnsafeBufferPointer { at.multiply($0.baseAddress!, width: l, into: &z, threads: threads) }
-                try orthonormalize(&z, rows: d, columns: l)
-                z.withUnsafeBufferPointer { a.multiply($0.baseAddress!, width: l, into: &y, threads: threads) }
-            }
-            try orthonormalize(&y, rows: n, columns: l)   // Q, n × ℓ
-            y.withUnsafeBufferPointer { at.multiply($0.baseAddress!, width: l, into: &z, threads: threads) }   // Bᵀ = AᵀQ, d × ℓ
-            // Bᵀ = U_b Σ V_bᵀ: U_b (d × ℓ) are A's right singular vectors; A·V = Q·V_b·Σ.
-            var s = [Float](repeating: 0, count: l)
-            var ub = [Float](repeating: 0, count: d * l)
-            var vbt = [Float](repeating: 0, count: l * l)
-            let info = LAPACKE_sgesdd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "S")), Int32(d), Int32(l), &z, Int32(l), &s, &ub, Int32(l), &vbt, Int32(l))
-            guard info == 0 else { throw RuntimeFailure("LAPACKE_sgesdd failed (info=\(info)) on a \(d) × \(l) matrix") }
-            // Embedding = Q · V_b (n × ℓ), first r columns scaled by Σ.
-            var qv = [Float](repeating: 0, count: n * l)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(l), Int32(l), 1, y, Int32(l), vbt, Int32(l), 0, &qv, Int32(l))
-            var components = ContiguousArray<Float>(repeating: 0, count: r * d)
-            var embedding = ContiguousArray<Float>(repeating: 0, count: n * r)
-            for c in 0..<r {
-                // Sign convention: the largest-magnitude loading of each component is positive.
-                var big = 0
-                for j in 0..<d where abs(ub[j * l + c]) > abs(ub[big * l + c]) { big = j }
-                let sign: Float = ub[big * l + c] < 0 ? -1 : 1
-                for j in 0..<d { components[c * d + j] = sign * ub[j * l + c] }
-                for i in 0..<n { embedding[i * r + c] = sign * s[c] * qv[i * l + c] }
-            }
-            // ‖A − A·V·Vᵀ‖²_F = ‖A‖²_F − ‖A·V‖²_F (V orthonormal).
-            var total = 0.0
-            for v in a.values { total += Double(v) * Double(v) }
-            var kept = 0.0
-            for c in 0..<r { kept += Double(s[c]) * Double(s[c]) }
-            let error = total > 0 ? (max(0, total - kept) / total).squareRoot() : 0
-            var warnings: [String] = []
-            let rankTolerance = Float(max(n, d)) * Float.ulpOfOne * (s.first ?? 0)
-            let effective = s.prefix(r).filter { $0 > rankTolerance }.count
-            if effective < r { warnings.append("components=\(r) exceeds the numerical rank \(effective): the last \(r - effective) singular values are ~0") }
-            return TruncatedSVDModel(
-                components: components, singularValues: Array(s.prefix(r)), dimension: d,
-                embedding: DenseMatrix(rows: n, columns: r, values: embedding),
-                relativeReconstructionError: error, warnings: warnings, seconds: monotonicSeconds() - t0,
-                threads: threads)
+        // Only the sparse products pin OpenBLAS to one thread (they run their own chunks in
+        // parallel); LU, QR and the Gram product use OpenBLAS's threads.
+        omega.withUnsafeBufferPointer { a.multiply($0.baseAddress!, width: l, into: &y, threads: threads) }
+        for _ in 0..<config.powerIterations {
+            // LU normalisation between products, as scikit-learn does for n_iter > 2: half the
+            // flops of QR and enough to keep the columns from collapsing onto σ₁.
+            try luNormalize(&y, rows: n, columns: l)
+            y.withUnsafeBufferPointer { at.multiply($0.baseAddress!, width: l, into: &z, threads: threads) }
+            try luNormalize(&z, rows: d, columns: l)
+            z.withUnsafeBufferPointer { a.multiply($0.baseAddress!, width: l, into: &y, threads: threads) }
+        }
+        try orthonormalize(&y, rows: n, columns: l)   // Q, n × ℓ
+        y.withUnsafeBufferPointer { at.multiply($0.baseAddress!, width: l, into: &z, threads: threads) }   // Bᵀ = AᵀQ, d × ℓ
+        // Bᵀ = U_b Σ V_bᵀ from the eigenpairs of the small Gram matrix BBᵀ = ZᵀZ = V_b Σ² V_bᵀ
+        // (ℓ × ℓ, in Double); then U_b = Z V_b Σ⁻¹ and A·V = Q·V_b·Σ.
+        var gram = [Float](repeating: 0, count: l * l)
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(d), 1, z, Int32(l), 0, &gram, Int32(l))
+        var g = gram.map { Double($0) }
+        var w = [Double](repeating: 0, count: l)
+        let info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(l), &g, Int32(l), &w)
+        guard info == 0 else { throw RuntimeFailure("LAPACKE_dsyevd failed (info=\(info)) on a \(l) × \(l) Gram matrix") }
+        var s = [Float](repeating: 0, count: r)
+        var vb = [Float](repeating: 0, count: l * r)      // first r right singular vectors of Bᵀ, ℓ × r
+        var vbScaled = vb                                  // V_b Σ⁻¹ (0 for σ ≈ 0)
+        for c in 0..<r {
+            let e = l - 1 - c                              // dsyevd: ascending eigenvalues
+            let sigma = max(0, w[e]).squareRoot()
+            s[c] = Float(sigma)
+            let inv = sigma > max(w[l - 1], 0).squareRoot() * 1e-3 ? 1 / sigma : 0
+            for i in 0..<l { vb[i * r + c] = Float(g[i * l + e]); vbScaled[i * r + c] = Float(g[i * l + e] * inv) }
+        }
+        var ub = [Float](repeating: 0, count: d * r)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(d), Int32(r), Int32(l), 1, z, Int32(l), vbScaled, Int32(r), 0, &ub, Int32(r))
+        var qv = [Float](repeating: 0, count: n * r)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(r), Int32(l), 1, y, Int32(l), vb, Int32(r), 0, &qv, Int32(r))
+        var components = ContiguousArray<Float>(repeating: 0, count: r * d)
+        var embedding = ContiguousArray<Float>(repeating: 0, count: n * r)
+        for c in 0..<r {
+            // Sign convention: the largest-magnitude loading of each component is positive.
+            var big = 0
+            for j in 0..<d where abs(ub[j * r + c]) > abs(ub[big * r + c]) { big = j }
+            let sign: Float = ub[big * r + c] < 0 ? -1 : 1
+            for j in 0..<d { components[c * d + j] = sign * ub[j * r + c] }
+            for i in 0..<n { embedding[i * r + c] = sign * s[c] * qv[i * r + c] }
+        }
+        // ‖A − A·V·Vᵀ‖²_F = ‖A‖²_F − ‖A·V‖²_F (V orthonormal).
+        var total = 0.0
+        for v in a.values { total += Double(v) * Double(v) }
+        var kept = 0.0
+        for c in 0..<r { kept += Double(s[c]) * Double(s[c]) }
+        let error = total > 0 ? (max(0, total - kept) / total).squareRoot() : 0
+        var warnings: [String] = []
+        let rankTolerance = Float(max(n, d)) * Float.ulpOfOne * (s.first ?? 0)
+        let effective = s.prefix(r).filter { $0 > rankTolerance }.count
+        if effective < r { warnings.append("components=\(r) exceeds the numerical rank \(effective): the last \(r - effective) singular values are ~0") }
+        return TruncatedSVDModel(
+            components: components, singularValues: Array(s.prefix(r)), dimension: d,
+            embedding: DenseMatrix(rows: n, columns: r, values: embedding),
+            relativeReconstructionError: error, warnings: warnings, seconds: monotonicSeconds() - t0,
+            threads: threads)
+    }
+}
+
+/// Replaces a row-major m × c matrix (m ≥ c) by P·L from its LU factorisation (`sgetrf`):
+/// the same column space, well-conditioned enough to feed the next power iteration.
+func luNormalize(_ m: inout [Float], rows: Int, columns c: Int) throws {
+    var pivots = [Int32](repeating: 0, count: c)
+    let info = LAPACKE_sgetrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(c), &m, Int32(c), &pivots)
+    guard info >= 0 else { throw RuntimeFailure("LAPACKE_sgetrf failed (info=\(info)) on a \(rows) × \(c) matrix") }
+    m.withUnsafeMutableBufferPointer { p in
+        for i in 0..<c {
+            p[i * c + i] = 1
+            for j in (i + 1)..<c { p[i * c + j] = 0 }
+        }
+        // Undo the row interchanges (last first) to get P·L.
+        for i in stride(from: c - 1, through: 0, by: -1) {
+            let q = Int(pivots[i]) - 1
+            if q != i { for j in 0..<c { p.swapAt(i * c + j, q * c + j) } }
         }
     }
 }

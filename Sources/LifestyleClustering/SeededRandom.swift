@@ -42,6 +42,18 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
     }
 
+    /// Fills a buffer with standard normal deviates (Box–Muller, both of each pair used).
+    public mutating func fillGaussian(_ out: UnsafeMutableBufferPointer<Float>) {
+        var i = 0
+        while i < out.count {
+            let u1 = max(nextUniform(), 0x1.0p-60), u2 = nextUniform()
+            let radius = (-2 * _log(u1)).squareRoot(), angle = 2 * Double.pi * u2
+            out[i] = Float(radius * _cos(angle))
+            if i + 1 < out.count { out[i + 1] = Float(radius * _sin(angle)) }
+            i += 2
+        }
+    }
+
     /// An independent stream for sub-task `index` (restart r, bootstrap b) derived from `seed`.
     public static func stream(seed: UInt64, index: Int) -> SeededGenerator {
         var g = SeededGenerator(seed: seed ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03))
@@ -54,8 +66,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 import Glibc
 @inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+@inline(__always) func _sin(_ x: Double) -> Double { Glibc.sin(x) }
 #else
 import Foundation
 @inline(__always) func _log(_ x: Double) -> Double { Foundation.log(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { Foundation.cos(x) }
+@inline(__always) func _sin(_ x: Double) -> Double { Foundation.sin(x) }
 #endif

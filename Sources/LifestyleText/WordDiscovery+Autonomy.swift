@@ -66,7 +66,10 @@ extension WordDiscovery {
     ///    words, probability alone merges collocations; the penalty is a prior for longer words);
     /// 3. `refinementRounds` times: recount how often each word is used on those best paths and
     ///    use that (add-½ smoothed) for `p(w)` instead of the raw n-gram count, which over-counts
-    ///    substrings of longer words; segment again;
+    ///    substrings of longer words; add a length prior `lengthPriorWeight × ln P(length(w))`,
+    ///    `P` = the share of tokens of each length on those paths (learnt from the corpus: words
+    ///    of 3–4 characters are rare, so the autonomy × length reward no longer over-merges them);
+    ///    segment again;
     /// 4. the result: every single character (its usage, ≥ 1) plus every multi-character word
     ///    used at least `minCount` times that passes `minCohesion` and `minFreedom`, with
     ///    `frequency` = usage, so the maximum-probability `Segmenter` reproduces the segmentation.
@@ -93,9 +96,21 @@ extension WordDiscovery {
         var weights = zip(base, rawLog).map { $0 + c.frequencyWeight * $1 }
         var weighted = Lexicon(builder: builder, unknownFrequency: 1, logWeights: weights, unknownLogWeight: 0)
         var usage = WordDiscovery.wordUsage(weighted, runs: runs, threads: threads)
+        let lengths = statIndex.map { autonomy.keys[$0].length }
         for _ in 0..<c.refinementRounds {
             let used = usage.reduce(0, +)
-            weights = base.indices.map { base[$0] + c.frequencyWeight * log((usage[$0] + 0.5) / used) }
+            // Length prior: log-share of each word length among the tokens of the last segmentation.
+            var perLength = [Double](repeating: 0, count: c.maxLength + 1)
+            for w in usage.indices { perLength[lengths[w]] += usage[w] }
+            let prior = perLength.map { c.lengthPriorWeight * log(($0 + 0.5) / max(used, 1)) }
+            weights = base.indices.map {
+                base[$0] + c.frequencyWeight * log((usage[$0] + 0.5) / used) + prior[lengths[$0]]
+            }
+            if let q = ProcessInfo.processInfo.environment["QS"].flatMap(Double.init) {
+                for w in weights.indices where lengths[w] == 1 {
+                    weights[w] += q * usage[w] / Double(stats.counts[statIndex[w]])
+                }
+            }
             weighted = Lexicon(builder: builder, unknownFrequency: 1, logWeights: weights, unknownLogWeight: 0)
             usage = WordDiscovery.wordUsage(weighted, runs: runs, threads: threads)
         }

@@ -43,8 +43,8 @@ public struct DiscoveredWord: Sendable, Hashable {
 /// ~100 bytes per distinct n-gram reaching `minCount` (1.8 M characters: ~2.5 s, < 0.8 GB).
 /// Results are sorted by score, then by word (code-point order), so they do not depend on
 /// thread count. Defaults (maxLength 4, minCount 2, frequencyWeight 0.5, one refinement round,
-/// singleCharacterPenalty 1, no cohesion/freedom floor for `lexicon`) were tuned on the first
-/// 10 % of the PKU 1998-01 corpus (Benchmarks/segmentation/README.md).
+/// singleCharacterPenalty 1, lengthPriorWeight 1.5, no cohesion/freedom floor for `lexicon`) were
+/// tuned on the first 10 % of the PKU 1998-01 corpus (Benchmarks/segmentation/README.md).
 public struct WordDiscovery: Sendable {
     /// Thresholds and limits; `init` validates them.
     public struct Configuration: Sendable, Hashable {
@@ -69,12 +69,16 @@ public struct WordDiscovery: Sendable {
         public var refinementRounds: Int
         /// Cost of each one-character word when segmenting the corpus (a prior for longer words).
         public var singleCharacterPenalty: Double
+        /// Weight (≥ 0) of the learnt length prior `ln P(length)` in each refinement round, where
+        /// `P(length)` is the share of tokens of that length in the previous corpus segmentation
+        /// (0: no length prior; it has no effect without refinement rounds).
+        public var lengthPriorWeight: Double
 
         /// Validates the values; the message names the bad one, e.g. `minLength=0 should be >= 1`.
         public init(minLength: Int = 2, maxLength: Int = 4, minCount: Int = 2, minCohesion: Double = -.infinity,
                     minFreedom: Double = 0, maxWords: Int = 0, frequencyWeight: Double = 0.5,
                     refinementRounds: Int = 1, singleCharacterPenalty: Double = 1,
-                    leadingOnly: Set<UInt32> = []) throws(InputError) {
+                    lengthPriorWeight: Double = 1.5, leadingOnly: Set<UInt32> = []) throws(InputError) {
             func bad(_ field: String, _ reason: String) -> InputError {
                 InputError(field: field, reason: reason)
             }
@@ -98,7 +102,11 @@ public struct WordDiscovery: Sendable {
             guard singleCharacterPenalty.isFinite else {
                 throw bad("singleCharacterPenalty", "singleCharacterPenalty=\(singleCharacterPenalty) should be finite")
             }
+            guard lengthPriorWeight.isFinite && lengthPriorWeight >= 0 else {
+                throw bad("lengthPriorWeight", "lengthPriorWeight=\(lengthPriorWeight) should be finite and >= 0")
+            }
             self.singleCharacterPenalty = singleCharacterPenalty
+            self.lengthPriorWeight = lengthPriorWeight
             self.frequencyWeight = frequencyWeight
             self.refinementRounds = refinementRounds
             self.leadingOnly = leadingOnly

@@ -15,6 +15,10 @@ import Testing
         #expect(message { try .init(maxLength: 9) } == "maxLength: maxLength=9 should be <= 7")
         #expect(message { try .init(minCount: 0) } == "minCount: minCount=0 should be >= 1")
         #expect(message { try .init(minFreedom: -1) } == "minFreedom: minFreedom=-1.0 should be finite and >= 0")
+        #expect(message { try .init(lengthPriorWeight: -1) }
+            == "lengthPriorWeight: lengthPriorWeight=-1.0 should be finite and >= 0")
+        #expect(message { try .init(lengthPriorWeight: .infinity) }
+            == "lengthPriorWeight: lengthPriorWeight=inf should be finite and >= 0")
         #expect(message { try .init() } == nil)
     }
 
@@ -83,6 +87,25 @@ import Testing
         let re2 = WordDiscovery.reestimate(one, runs: corpus, rounds: 2, threads: 2)
         #expect(re1.tsv() == re2.tsv())
         #expect(re1.frequency(of: "鹦") != nil)
+    }
+
+    @Test func lengthPriorKeepsThePlantedWordAndIsThreadIndependent() throws {
+        let corpus = plantedCorpus(seed: 7)
+        for weight in [0.0, 1.5, 3.0] {
+            let discovery = WordDiscovery(configuration: try .init(maxLength: 4, minCount: 3,
+                                                                    lengthPriorWeight: weight))
+            let one = discovery.lexicon(runs: corpus, threads: 1)
+            let two = discovery.lexicon(runs: corpus, threads: 2)
+            #expect(one.tsv() == two.tsv())
+            #expect(Segmenter(lexicon: one).segment("的鹦鹉螺在").contains("鹦鹉螺"))
+        }
+        // Without refinement rounds there is no segmentation to learn the prior from.
+        let plain = try WordDiscovery.Configuration(maxLength: 4, minCount: 3, refinementRounds: 0,
+                                                    lengthPriorWeight: 0)
+        let prior = try WordDiscovery.Configuration(maxLength: 4, minCount: 3, refinementRounds: 0,
+                                                    lengthPriorWeight: 2)
+        #expect(WordDiscovery(configuration: plain).lexicon(runs: corpus).tsv()
+            == WordDiscovery(configuration: prior).lexicon(runs: corpus).tsv())
     }
 
     @Test func leadingOnlySymbolsStartWordsOnly() throws {

@@ -241,6 +241,7 @@ func evaluate(_ name: String, test: ArraySlice<GoldLine>, segmenter: Segmenter, 
         frequencyWeight: Double(option("frequency-weight", "0.5"))!,
         refinementRounds: Int(option("refinement-rounds", "1"))!,
         singleCharacterPenalty: Double(option("single-penalty", "1"))!,
+        lengthPriorWeight: Double(option("length-prior", "1.5"))!,
         leadingOnly: options["no-leading"] == nil ? [numberSymbol, latinSymbol] : [])
     let discovery = WordDiscovery(configuration: configuration)
     var lexicon: Lexicon
