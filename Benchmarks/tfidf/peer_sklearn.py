@@ -4,6 +4,7 @@ Usage: python peer_sklearn.py <corpus> [--repeat R]
 Prints one JSON object like TextBench's.
 """
 import json, resource, sys, time
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 path = sys.argv[1]
@@ -16,7 +17,7 @@ with open(path, encoding="utf-8", errors="replace") as f:
 chars = sum(len(d) for d in docs)
 best = float("inf")
 for _ in range(repeat):
-    v = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=2, dtype="float32")
+    v = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=2, dtype=np.float32)
     t0 = time.perf_counter()
     X = v.fit_transform(docs)
     best = min(best, time.perf_counter() - t0)

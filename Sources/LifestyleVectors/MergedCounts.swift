@@ -128,6 +128,21 @@ final class MergedCounts: @unchecked Sendable {
         return k
     }
 
+    /// Appends the code points of term `g`.
+    @inline(__always)
+    func appendScalars(of g: Int, to out: inout ContiguousArray<UInt32>) {
+        let start = Int(nameStart[g])
+        if start < 0 {
+            var raw = table.keyOf[g]
+            while raw != 0 {
+                out.append(UInt32(raw & 0x1F_FFFF) - 1)
+                raw >>= 21
+            }
+        } else {
+            out.append(contentsOf: UnsafeBufferPointer(start: arena.base + start + 1, count: Int(arena[start])))
+        }
+    }
+
     /// Appends the UTF-8 of term `g`.
     func appendUTF8(of g: Int, to out: inout [UInt8]) {
         let start = Int(nameStart[g])

@@ -38,8 +38,8 @@ extension TFIDFModel {
         }
         if let vocabulary {
             var text = ""
-            for t in vocabulary.terms {
-                text += escapeTerm(t)
+            for i in 0..<vocabulary.count {
+                text += escapeTerm(vocabulary.term(at: i))
                 text += "\n"
             }
             try put(Self.vocabularyName, Array(text.utf8))

@@ -64,7 +64,7 @@ public struct TFIDFModel: Sendable {
 
     /// The term of a column (`#bucket` in hashing mode).
     public func featureName(_ column: Int) -> String {
-        vocabulary?.terms[column] ?? "#\(column)"
+        vocabulary?.term(at: column) ?? "#\(column)"
     }
 
     /// The column of a key, -1 when unknown.

@@ -215,37 +215,24 @@ public struct TFIDFVectorizer: Sendable {
         clock.lap("filter+sort")
         var columnOfGlobal = ContiguousArray<Int32>(repeating: -1, count: merged.termCount)
         for (col, g) in selected.enumerated() { columnOfGlobal[g] = Int32(col) }
-        // Term strings, keys and idf, built in parallel halves.
-        let order = selected
-        let parts = parallelMap(chunkRanges(count: order.count, threads: configuration.threads, perThread: 1, minimum: 4096),
-                                threads: configuration.threads) { range -> ([String], [UInt64], [Float]) in
-            var terms: [String] = [], keys: [UInt64] = [], idfs: [Float] = []
-            terms.reserveCapacity(range.count)
-            keys.reserveCapacity(range.count)
-            idfs.reserveCapacity(range.count)
-            var utf8: [UInt8] = []
-            for g in order[range] {
-                utf8.removeAll(keepingCapacity: true)
-                merged.appendUTF8(of: g, to: &utf8)
-                terms.append(String(decoding: utf8, as: UTF8.self))
-                keys.append(merged.table.keyOf[g])
-                idfs.append(idfValue(merged.df[g]))
-            }
-            return (terms, keys, idfs)
-        }
-        var terms: [String] = []
+        // Term code points, keys and idf.
+        var arena = ContiguousArray<UInt32>()
+        var offsets = ContiguousArray<Int32>([0])
         var keys = ContiguousArray<UInt64>()
-        terms.reserveCapacity(order.count)
-        keys.reserveCapacity(order.count)
-        for p in parts {
-            terms.append(contentsOf: p.0)
-            keys.append(contentsOf: p.1)
-            idf.append(contentsOf: p.2)
+        arena.reserveCapacity(selected.count * 2)
+        offsets.reserveCapacity(selected.count + 1)
+        keys.reserveCapacity(selected.count)
+        idf.reserveCapacity(selected.count)
+        for g in selected {
+            merged.appendScalars(of: g, to: &arena)
+            offsets.append(Int32(arena.count))
+            keys.append(merged.table.keyOf[g])
+            idf.append(idfValue(merged.df[g]))
         }
         merged.columnOfGlobal = columnOfGlobal
-        summary.keptTerms = terms.count
+        summary.keptTerms = keys.count
         clock.lap("names")
-        let vocabulary = Vocabulary(terms: terms, keys: keys)
+        let vocabulary = Vocabulary(arena: arena, offsets: offsets, keys: keys)
         clock.lap("index")
         let model = try TFIDFModel(configuration: configuration, analyzerSpec: analyzerSpec, lexicon: lexicon,
                                    vocabulary: vocabulary, idf: idf, summary: summary)
@@ -314,7 +301,7 @@ func codePointOrder(_ terms: [Int], merged: MergedCounts, precedes: (Int, Int) -
     for g in terms {
         if merged.nameStart[g] < 0 { short.append(merged.orderKey(of: g)) } else { long.append(g) }
     }
-    short.sort()
+    radixSort(&short)
     long.sort(by: precedes)
     let m: UInt64 = 0x1F_FFFF
     var out: [Int] = []
@@ -332,4 +319,39 @@ func codePointOrder(_ terms: [Int], merged: MergedCounts, precedes: (Int, Int) -
     }
     out.append(contentsOf: long[j...])
     return out
+}
+
+/// LSD radix sort of 64-bit keys, 16 bits a pass (a digit that is the same in every key is skipped).
+/// - Complexity: O(4 · (n + 65536)).
+func radixSort(_ keys: inout [UInt64]) {
+    let n = keys.count
+    guard n > 64 else { keys.sort(); return }
+    var scratch = [UInt64](repeating: 0, count: n)
+    var counts = [Int](repeating: 0, count: 1 << 16)
+    for pass in 0..<4 {
+        let shift = UInt64(pass * 16)
+        for i in counts.indices { counts[i] = 0 }
+        keys.withUnsafeBufferPointer { k in
+            for v in k { counts[Int((v >> shift) & 0xFFFF)] += 1 }
+        }
+        if counts[Int((keys[0] >> shift) & 0xFFFF)] == n { continue }
+        var sum = 0
+        for i in counts.indices {
+            let c = counts[i]
+            counts[i] = sum
+            sum += c
+        }
+        keys.withUnsafeBufferPointer { k in
+            scratch.withUnsafeMutableBufferPointer { out in
+                counts.withUnsafeMutableBufferPointer { c in
+                    for v in k {
+                        let d = Int((v >> shift) & 0xFFFF)
+                        out[c[d]] = v
+                        c[d] += 1
+                    }
+                }
+            }
+        }
+        swap(&keys, &scratch)
+    }
 }

@@ -3,32 +3,36 @@ import LifestyleText
 
 /// The kept terms in column order (sorted by code point, as scikit-learn sorts `vocabulary_`),
 /// with a hash index from token key to column.
+///
+/// Terms are held as code points in one arena; `term(at:)` makes the `String` when asked, so a
+/// fit never pays for a hundred thousand strings nobody reads.
 public struct Vocabulary: Sendable {
-    public let terms: [String]
+    /// Term i's code points are `arena[offsets[i]..<offsets[i + 1]]`.
+    let arena: ContiguousArray<UInt32>
+    let offsets: ContiguousArray<Int32>
     let keys: ContiguousArray<UInt64>
     let index: TermTable
 
-    /// Builds the index for terms already in column order.
+    /// Builds the vocabulary from terms already in column order.
     public init(terms: [String]) {
-        self.terms = terms
+        var arena = ContiguousArray<UInt32>()
+        var offsets = ContiguousArray<Int32>([0])
         var keys = ContiguousArray<UInt64>()
         keys.reserveCapacity(terms.count)
-        let table = TermTable(capacity: max(16, terms.count))
         for t in terms {
-            let key = TokenKey(t).raw
-            keys.append(key)
-            var inserted = false
-            _ = table.findOrInsert(key, inserted: &inserted)
+            arena.append(contentsOf: t.unicodeScalars.map(\.value))
+            offsets.append(Int32(arena.count))
+            keys.append(TokenKey(t).raw)
         }
-        self.keys = keys
-        self.index = table
+        self.init(arena: arena, offsets: offsets, keys: keys)
     }
 
-    /// Builds the index from keys already computed (`keys[i]` is `TokenKey(terms[i]).raw`).
-    init(terms: [String], keys: ContiguousArray<UInt64>) {
-        self.terms = terms
+    /// Builds the index from code points and keys already computed (`keys[i]` is term i's key).
+    init(arena: ContiguousArray<UInt32>, offsets: ContiguousArray<Int32>, keys: ContiguousArray<UInt64>) {
+        self.arena = arena
+        self.offsets = offsets
         self.keys = keys
-        let table = TermTable(capacity: max(16, terms.count))
+        let table = TermTable(capacity: max(16, keys.count))
         for i in keys.indices {
             if i + 8 < keys.count { table.prefetch(keys[i + 8]) }
             var inserted = false
@@ -37,7 +41,17 @@ public struct Vocabulary: Sendable {
         self.index = table
     }
 
-    public var count: Int { terms.count }
+    public var count: Int { keys.count }
+
+    /// The term of column `i`.
+    public func term(at i: Int) -> String {
+        arena.withUnsafeBufferPointer { a in
+            UTF8Decoding.string(UnsafeBufferPointer(rebasing: a[Int(offsets[i])..<Int(offsets[i + 1])]))
+        }
+    }
+
+    /// Every term, in column order (allocates one string per term).
+    public var terms: [String] { (0..<count).map(term(at:)) }
 
     /// The column of `term`, nil when not in the vocabulary.
     public func column(of term: String) -> Int? {
@@ -47,11 +61,4 @@ public struct Vocabulary: Sendable {
 
     @inline(__always)
     func column(forKey key: UInt64) -> Int32 { index.find(key) }
-}
-
-extension Vocabulary {
-    /// Orders code-point sequences as Python orders `str` (code point by code point).
-    static func lexicographicallyPrecedes(_ a: [UInt32], _ b: [UInt32]) -> Bool {
-        a.lexicographicallyPrecedes(b)
-    }
 }
