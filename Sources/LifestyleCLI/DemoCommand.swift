@@ -1,4 +1,5 @@
 import ArgumentParser
+import LifestyleClustering
 import LifestyleCore
 import LifestyleText
 import LifestyleVectors
@@ -19,7 +20,29 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Worker threads.")
     var threads: Int = defaultThreads
 
+    @Option(help: "Number of lifestyle clusters.")
+    var clusters: Int = 9
+
     @OptionGroup var common: CommonOptions
+
+    /// The demo generator's primary lifestyle per user, as integer labels (nil when users.csv is absent).
+    func answerKey(users: [String]) -> [Int32]? {
+        let path = posts.replacingOccurrences(of: "posts.jsonl", with: "users.csv")
+        guard path != posts, let bytes = try? AtomicFile.read(path) else { return nil }
+        var primary: [String: String] = [:]
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            if f.count >= 2 { primary[String(f[0])] = String(f[1]) }
+        }
+        var ids: [String: Int32] = [:]
+        var labels: [Int32] = []
+        for u in users {
+            guard let p = primary[u] else { return nil }
+            if ids[p] == nil { ids[p] = Int32(ids.count) }
+            labels.append(ids[p]!)
+        }
+        return labels
+    }
 
     func run() throws {
         guard AtomicFile.exists(posts) else {
@@ -71,6 +94,23 @@ struct DemoCommand: ParsableCommand {
         let top = weight.indices.filter { model.featureName($0).unicodeScalars.count >= 2 }
             .sorted { weight[$0] != weight[$1] ? weight[$0] > weight[$1] : $0 < $1 }.prefix(25)
         print("heaviest terms: " + top.map(model.featureName).joined(separator: " "))
+
+        step("5. lifestyle clusters (spherical k-means, k = \(clusters), seed 1)")
+        let kmeans = try KMeans(KMeans.Configuration(k: clusters, restarts: 4, seed: 1, threads: threads))
+        let fitted = try kmeans.fit(x)
+        print("objective Σ(1 − cos) = \(fmt(fitted.objective, 2)) after \(fitted.iterations) iterations\(fitted.converged ? "" : " (not converged)")")
+        let order = (0..<clusters).sorted { fitted.clusterSizes[$0] != fitted.clusterSizes[$1] ? fitted.clusterSizes[$0] > fitted.clusterSizes[$1] : $0 < $1 }
+        for c in order {
+            let w = fitted.centroid(c)
+            // Words (two or more characters) describe a lifestyle better than single characters.
+            let best = w.indices.filter { model.featureName($0).unicodeScalars.count >= 2 }
+                .sorted { w[$0] != w[$1] ? w[$0] > w[$1] : $0 < $1 }.prefix(10)
+            print("  cluster \(c): \(fitted.clusterSizes[c]) users — " + best.map(model.featureName).joined(separator: " "))
+        }
+        if let truth = answerKey(users: perUser.ids) {
+            let nmi = ClusterQuality.normalizedMutualInformation(fitted.labels, truth)
+            print("NMI against the generator's primary lifestyles (corpora/demo/users.csv): \(fmt(nmi, 3))")
+        }
 
         step("done")
         print("lexicon:    \(lexiconPath)")
