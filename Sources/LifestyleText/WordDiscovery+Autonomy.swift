@@ -106,11 +106,6 @@ extension WordDiscovery {
             weights = base.indices.map {
                 base[$0] + c.frequencyWeight * log((usage[$0] + 0.5) / used) + prior[lengths[$0]]
             }
-            if let q = ProcessInfo.processInfo.environment["QS"].flatMap(Double.init) {
-                for w in weights.indices where lengths[w] == 1 {
-                    weights[w] += q * usage[w] / Double(stats.counts[statIndex[w]])
-                }
-            }
             weighted = Lexicon(builder: builder, unknownFrequency: 1, logWeights: weights, unknownLogWeight: 0)
             usage = WordDiscovery.wordUsage(weighted, runs: runs, threads: threads)
         }
