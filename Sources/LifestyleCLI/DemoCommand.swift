@@ -61,7 +61,9 @@ struct DemoCommand: ParsableCommand {
         var base = TokenizerConfiguration()
         base.normalization.traditionalToSimplified = true
         let runs = try Tokenizer(base).chineseRuns(of: perPost.texts)
-        let discovery = WordDiscovery(configuration: try WordDiscovery.Configuration())
+        // The demo corpus is small (350 k characters) and written from templates, whose phrases
+        // look like long words; shorter words with more evidence segment it best.
+        let discovery = WordDiscovery(configuration: try WordDiscovery.Configuration(maxLength: 3, minCount: 5))
         let lexicon = discovery.lexicon(runs: runs, threads: threads)
         try AtomicFile.createDirectories(out)
         let lexiconPath = "\(out)/lexicon.tsv"
