@@ -25,17 +25,9 @@ public struct CharNGramAnalyzer: Sendable, Equatable, Codable {
             var invalid = 0
             let len = CharNGramAnalyzer.prepare(bytes, into: text.baseAddress!, lowercase: lowercase, invalid: &invalid)
             ws.counts.invalidUTF8 += invalid
-            let base = UnsafePointer(text.baseAddress!)
-            var n = ngramMin
-            while n <= min(ngramMax, len) {
-                if n == 1 {
-                    for p in 0..<len { sink.token(UnsafeBufferPointer(start: base + p, count: 1), kind: .chinese, key: .unigram(base[p])) }
-                } else if n == 2 {
-                    for p in 0..<(len - 1) { sink.token(UnsafeBufferPointer(start: base + p, count: 2), kind: .chinese, key: .bigram(base[p], base[p + 1])) }
-                } else {
-                    for p in 0...(len - n) { sink.token(UnsafeBufferPointer(start: base + p, count: n), kind: .chinese, key: TokenKey(base + p, count: n)) }
-                }
-                n += 1
+            let prepared = UnsafeBufferPointer(start: text.baseAddress!, count: len)
+            for n in ngramMin...max(ngramMin, min(ngramMax, len)) where n <= len {
+                sink.ngrams(of: prepared, size: n, kind: .chinese)
             }
         }
     }

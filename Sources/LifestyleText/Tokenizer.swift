@@ -3,6 +3,19 @@ import LifestyleCore
 /// Receives tokens as they are found; the buffer is valid only during the call.
 public protocol TokenSink {
     mutating func token(_ scalars: UnsafeBufferPointer<UInt32>, kind: TokenKind, key: TokenKey)
+    /// Every `size`-character n-gram of `text`, in order: the same tokens as one `token` call per
+    /// n-gram (the default), but a sink can take them in one tight loop.
+    mutating func ngrams(of text: UnsafeBufferPointer<UInt32>, size: Int, kind: TokenKind)
+}
+
+extension TokenSink {
+    @inline(__always)
+    public mutating func ngrams(of text: UnsafeBufferPointer<UInt32>, size n: Int, kind: TokenKind) {
+        guard n >= 1, text.count >= n, let base = text.baseAddress else { return }
+        for p in 0...(text.count - n) {
+            token(UnsafeBufferPointer(start: base + p, count: n), kind: kind, key: TokenKey(base + p, count: n))
+        }
+    }
 }
 
 /// Reusable buffers for one thread's tokenizing (no allocation per document once warm).

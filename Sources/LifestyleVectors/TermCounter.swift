@@ -122,7 +122,7 @@ final class TermCounter: @unchecked Sendable {
     }
 
     @inline(__always)
-    private func count(_ t: Int) {
+    func count(_ t: Int) {
         let s = stats.base + t
         s.pointee.total &+= 1
         if s.pointee.lastDoc != documents {
@@ -134,6 +134,42 @@ final class TermCounter: @unchecked Sendable {
             }
         } else if keepDocuments {
             docEntries[docStart[Int(documents)] + Int(s.pointee.slot)] &+= 1
+        }
+    }
+
+    /// All n-grams of one size at once: unigrams straight through the BMP index, bigrams and
+    /// trigrams (exactly packed keys) into the document's pending batch.
+    @inline(__always)
+    func addNGrams(_ text: UnsafeBufferPointer<UInt32>, size n: Int) {
+        guard n >= 1, text.count >= n, let base = text.baseAddress else { return }
+        let count = text.count - n + 1
+        if bucketMask != nil || n > 3 {
+            for p in 0..<count { add(UnsafeBufferPointer(start: base + p, count: n), key: TokenKey(base + p, count: n)) }
+            return
+        }
+        tokens &+= count
+        if n == 1 {
+            for p in 0..<count {
+                let c = base[p]
+                if c < 0x10000 {
+                    var b = bmp[Int(c) + 1]
+                    if b < 0 {
+                        b = Int32(insert(UnsafeBufferPointer(start: base + p, count: 1), key: .unigram(c)))
+                        bmp[Int(c) + 1] = b
+                    }
+                    self.count(Int(b))
+                } else {
+                    tokens &-= 1
+                    add(UnsafeBufferPointer(start: base + p, count: 1), key: .unigram(c))
+                }
+            }
+            return
+        }
+        pending.reserve(pending.count + count)
+        if n == 2 {
+            for p in 0..<count { pending.append(TokenKey.bigram(base[p], base[p + 1]).raw) }
+        } else {
+            for p in 0..<count { pending.append(TokenKey(base + p, count: 3).raw) }
         }
     }
 
@@ -171,5 +207,10 @@ struct CountingSink: TokenSink {
     @inline(__always)
     mutating func token(_ scalars: UnsafeBufferPointer<UInt32>, kind: TokenKind, key: TokenKey) {
         counter.add(scalars, key: key)
+    }
+
+    @inline(__always)
+    mutating func ngrams(of text: UnsafeBufferPointer<UInt32>, size n: Int, kind: TokenKind) {
+        counter.addNGrams(text, size: n)
     }
 }

@@ -1,0 +1,110 @@
+/// The CSR × dense kernel behind every sparse product here: out[i, 0..<width] = Σ_p v_p · B[j_p, 0..<width]
+/// over the stored entries (j_p, v_p) of row i, with B row-major (row stride `stride`).
+///
+/// When `stride` is a multiple of 8 (k-means pads its feature-major centroids to that), columns
+/// are processed in tiles of up to 32 whose accumulators stay in SIMD registers for the whole
+/// row; otherwise a scalar loop accumulates in `out`. The next gathers are prefetched.
+/// - Complexity: O(nnz(rows) · width); bound by the latency of gathering rows of B.
+@inline(__always)
+func sparseGather(
+    rows: Range<Int>, rowPointers rp: UnsafePointer<Int>, indices idx: UnsafePointer<Int32>, values val: UnsafePointer<Float>,
+    nnz: Int, b: UnsafePointer<Float>, stride: Int, width: Int, out: UnsafeMutablePointer<Float>
+) {
+    if stride % 8 != 0 {
+        for i in rows {
+            let acc = out + (i - rows.lowerBound) * width
+            acc.initialize(repeating: 0, count: width)
+            var p = rp[i]
+            let end = rp[i + 1]
+            while p < end {
+                if p + 4 < nnz { lifestylePrefetch(b + Int(idx[p + 4]) &* stride) }
+                let v = val[p]
+                let c = b + Int(idx[p]) &* stride
+                var t = 0
+                while t < width { acc[t] += v * c[t]; t &+= 1 }
+                p &+= 1
+            }
+        }
+        return
+    }
+    let raw = UnsafeRawPointer(b)
+    let rowBytes = stride * 4
+    let lookahead = 8
+    for i in rows {
+        let row = out + (i - rows.lowerBound) * width
+        let start = rp[i], end = rp[i + 1]
+        var t0 = 0
+        while t0 < width {
+            let left = stride - t0
+            if left >= 32 {
+                var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+                var p = start
+                while p < end {
+                    if p + lookahead < nnz {
+                        // The first tile pulls whole centre rows in; later tiles of the same row find them in L2.
+                        let ahead = raw + (Int(idx[p + lookahead]) &* stride &+ t0) &* 4
+                        if t0 == 0 {
+                            var line = 0
+                            while line < rowBytes { lifestylePrefetchRaw(ahead + line); line &+= 64 }
+                        } else {
+                            lifestylePrefetchRaw(ahead)
+                            lifestylePrefetchRaw(ahead + 64)
+                        }
+                    }
+                    let v = SIMD8<Float>(repeating: val[p])
+                    let c = raw + (Int(idx[p]) &* stride &+ t0) &* 4
+                    a0 += v * c.loadUnaligned(as: SIMD8<Float>.self)
+                    a1 += v * c.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                    a2 += v * c.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+                    a3 += v * c.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+                    p &+= 1
+                }
+                store(a0, row, t0, width); store(a1, row, t0 + 8, width); store(a2, row, t0 + 16, width); store(a3, row, t0 + 24, width)
+                t0 += 32
+            } else if left >= 16 {
+                var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+                var p = start
+                while p < end {
+                    if p + lookahead < nnz {
+                        let ahead = raw + (Int(idx[p + lookahead]) &* stride &+ t0) &* 4
+                        lifestylePrefetchRaw(ahead)
+                        if t0 == 0 && rowBytes > 64 { lifestylePrefetchRaw(ahead + 64) }
+                    }
+                    let v = SIMD8<Float>(repeating: val[p])
+                    let c = raw + (Int(idx[p]) &* stride &+ t0) &* 4
+                    a0 += v * c.loadUnaligned(as: SIMD8<Float>.self)
+                    a1 += v * c.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                    p &+= 1
+                }
+                store(a0, row, t0, width); store(a1, row, t0 + 8, width)
+                t0 += 16
+            } else {
+                var a0 = SIMD8<Float>()
+                var p = start
+                while p < end {
+                    if p + lookahead < nnz { lifestylePrefetchRaw(raw + (Int(idx[p + lookahead]) &* stride &+ t0) &* 4) }
+                    let v = SIMD8<Float>(repeating: val[p])
+                    a0 += v * (raw + (Int(idx[p]) &* stride &+ t0) &* 4).loadUnaligned(as: SIMD8<Float>.self)
+                    p &+= 1
+                }
+                store(a0, row, t0, width)
+                t0 += 8
+            }
+        }
+    }
+}
+
+/// Stores the lanes of `a` that fall below `width` at row[t0...].
+@inline(__always)
+private func store(_ a: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>, _ t0: Int, _ width: Int) {
+    if t0 + 8 <= width {
+        UnsafeMutableRawPointer(row + t0).storeBytes(of: a, as: SIMD8<Float>.self)
+    } else {
+        for l in 0..<max(0, width - t0) { row[t0 + l] = a[l] }
+    }
+}
+
+/// Feature-major row stride used for k centroids: k rounded up to a multiple of 8 so the
+/// gather kernel can use whole SIMD8 loads.
+@inline(__always)
+func paddedWidth(_ k: Int) -> Int { (k + 7) & ~7 }
