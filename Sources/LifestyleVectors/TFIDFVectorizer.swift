@@ -42,21 +42,28 @@ public struct TFIDFVectorizer: Sendable {
         return (model, matrix)
     }
 
-    /// Turns every chunk's stored (term, count) lists into weighted, sorted, normalised CSR rows,
+    /// Turns every chunk's stored (term, count) lists into weighted, sorted, normalised CSR rows
+    /// (weights as in `TFIDFModel.weight`),
     /// written straight into the final arrays (each chunk knows its offset after a counting pass).
     func rows(of counters: [TermCounter], merged: MergedCounts, model: TFIDFModel) -> CSRMatrix {
         let columnOfGlobal = merged.columnOfGlobal
         let remaps = merged.remaps
         let hashing = configuration.hashingBits != nil
-        // Pass 1 (parallel): per chunk, local term → column, and the number of kept entries.
-        let prepared = parallelMap(Array(counters.indices), threads: configuration.threads) { ci -> (ContiguousArray<Int32>, Int) in
+        // Pass 1 (parallel): per chunk, local term → (column, idf) packed in one word
+        // (column in the high half, -1 when dropped), and the number of kept entries.
+        let prepared = parallelMap(Array(counters.indices), threads: configuration.threads) { ci -> (ContiguousArray<UInt64>, Int) in
             let c = counters[ci]
-            var local = ContiguousArray<Int32>(repeating: -1, count: c.termCount)
-            for t in 0..<c.termCount { local[t] = hashing ? Int32(t) : columnOfGlobal[Int(remaps[ci][t])] }
+            var local = ContiguousArray<UInt64>(repeating: 0, count: c.termCount)
+            for t in 0..<c.termCount {
+                let col = hashing ? Int32(t) : columnOfGlobal[Int(remaps[ci][t])]
+                let idf = col >= 0 ? model.idf[Int(col)] : 0
+                local[t] = UInt64(UInt32(bitPattern: col)) << 32 | UInt64(idf.bitPattern)
+            }
             var kept = 0
-            for k in 0..<c.docEntries.count where local[Int(c.docEntries[k] >> 32)] >= 0 { kept += 1 }
+            for k in 0..<c.docEntries.count where Int32(truncatingIfNeeded: local[Int(c.docEntries[k] >> 32)] >> 32) >= 0 { kept += 1 }
             return (local, kept)
         }
+        let sublinear = configuration.sublinearTF, useIDF = configuration.useIDF
         let nnz = prepared.reduce(0) { $0 + $1.1 }
         let rowCount = counters.reduce(0) { $0 + Int($1.documents) }
         var entryOffsets = [0], rowOffsets = [0]
@@ -84,9 +91,12 @@ public struct TFIDFVectorizer: Sendable {
                             var sumSquares = 0.0, sumAbs = 0.0
                             for k in c.docStart[d]..<c.docStart[d + 1] {
                                 let e = c.docEntries[k]
-                                let col = local[Int(e >> 32)]
+                                let info = local[Int(e >> 32)]
+                                let col = Int32(truncatingIfNeeded: info >> 32)
                                 guard col >= 0 else { continue }
-                                let w = model.weight(count: Int32(truncatingIfNeeded: e), column: Int(col))
+                                let count = Int32(truncatingIfNeeded: e)
+                                let tf = sublinear ? (count < 64 ? sublinearTable[Int(count)] : 1 + log(Double(count))) : Double(count)
+                                let w = useIDF ? tf * Double(Float(bitPattern: UInt32(truncatingIfNeeded: info))) : tf
                                 sumSquares += w * w
                                 sumAbs += w
                                 packed.append(UInt64(UInt32(bitPattern: col)) << 32 | UInt64(Float(w).bitPattern))
