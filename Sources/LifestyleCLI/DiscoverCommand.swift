@@ -1,6 +1,7 @@
 import ArgumentParser
 import LifestyleCore
 import LifestyleText
+import LifestyleVectors
 
 /// `lifestyle discover`: new-word discovery on a posts file, exported as a scored lexicon.
 struct DiscoverCommand: ParsableCommand {
@@ -70,7 +71,7 @@ func fmt(_ x: Double, _ digits: Int = 2) -> String {
     String(format: "%.\(digits)f", x)
 }
 
-var defaultThreads: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+var defaultThreads: Int { defaultThreadCount }
 
 func fileSize(_ path: String) -> Int {
     (try? LineReader(path: path).fileSize) ?? nil ?? 0

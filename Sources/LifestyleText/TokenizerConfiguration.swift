@@ -54,7 +54,7 @@ public enum RepostMode: String, Sendable, Codable, CaseIterable {
 public struct TokenizerConfiguration: Sendable, Codable, Equatable {
     public var normalization = NormalizationOptions()
     public var chinese: ChineseMode = .ngram
-    /// Smallest and largest character n-gram (1…3 by default... up to any length; >3 are hashed keys).
+    /// Smallest and largest character n-gram (default 1…2; up to 8, n-grams longer than 3 get hashed keys).
     public var ngramMin = 1
     public var ngramMax = 2
     /// Entity kinds that are emitted; the others are recognised (so they don't leak into words) and dropped.
