@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "CLifestyleShims"),
         .target(name: "LifestyleCore", swiftSettings: optimized),
         .target(name: "LifestyleText", dependencies: ["LifestyleCore"], swiftSettings: optimized),
-        .target(name: "LifestyleVectors", dependencies: ["LifestyleCore", "LifestyleText", "CBLAS", "CLifestyleShims"], swiftSettings: optimized),
+        // Vectors needs no BLAS: linking OpenBLAS starts its idle server threads, which spin on the
+        // other core for a while and slow the text stage's own threads down.
+        .target(name: "LifestyleVectors", dependencies: ["LifestyleCore", "LifestyleText", "CLifestyleShims"], swiftSettings: optimized),
         .target(
             name: "LifestyleClustering",
             dependencies: ["LifestyleCore", "LifestyleVectors", "CBLAS", "CLAPACKE", "CLifestyleShims"],
@@ -41,7 +43,7 @@ let package = Package(
             ]),
         .testTarget(name: "LifestyleCoreTests", dependencies: ["LifestyleCore"]),
         .testTarget(name: "LifestyleTextTests", dependencies: ["LifestyleText"]),
-        .testTarget(name: "LifestyleVectorsTests", dependencies: ["LifestyleVectors", "CBLAS", "CLAPACKE"], exclude: ["Fixtures"]),
+        .testTarget(name: "LifestyleVectorsTests", dependencies: ["LifestyleVectors"], exclude: ["Fixtures"]),
         .testTarget(name: "LifestyleClusteringTests", dependencies: ["LifestyleClustering", "LifestyleVectors", "CBLAS"], exclude: ["Fixtures"]),
         .testTarget(name: "LifestyleCLITests", dependencies: ["LifestyleCore"]),
     ],

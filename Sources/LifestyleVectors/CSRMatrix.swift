@@ -1,5 +1,3 @@
-import CBLAS
-
 /// A sparse matrix in compressed sparse row layout: Int32 column indices, Float32 values.
 ///
 /// Row `i` holds `columnIndices[rowPointers[i]..<rowPointers[i+1]]` (ascending) and the matching
@@ -45,13 +43,12 @@ public struct CSRMatrix: Sendable, Equatable {
         return 0
     }
 
-    /// Euclidean norm of every row (BLAS `snrm2`).
+    /// Euclidean norm of every row (accumulated in Double).
     public func rowNorms() -> [Float] {
-        values.withUnsafeBufferPointer { v in
-            (0..<rows).map { i in
-                let start = rowPointers[i], count = rowPointers[i + 1] - start
-                return count == 0 ? 0 : cblas_snrm2(Int32(count), v.baseAddress! + start, 1)
-            }
+        (0..<rows).map { i in
+            var sum = 0.0
+            for k in rowPointers[i]..<rowPointers[i + 1] { sum += Double(values[k]) * Double(values[k]) }
+            return Float(sum.squareRoot())
         }
     }
 

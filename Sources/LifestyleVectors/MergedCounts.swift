@@ -14,6 +14,8 @@ final class MergedCounts: @unchecked Sendable {
     var documents = 0
     var tokens = 0
     var pruned = 0
+    /// Terms below the final min_df that the last merge did not store.
+    var droppedOnMerge = 0
     var normalization = NormalizationCounts()
     /// For each merged chunk: local term index → global index.
     var remaps: [ContiguousArray<Int32>] = []
@@ -37,7 +39,11 @@ final class MergedCounts: @unchecked Sendable {
 
     var termCount: Int { hashing ? df.count : table.count }
 
-    func merge(_ c: TermCounter) {
+    /// Adds one chunk's counts (chunks must be merged in chunk order for stable numbering).
+    /// - Parameter finalMinimum: for the last chunk of a fit, the document-frequency bound: a term
+    ///   this chunk meets for the first time already has its final df, and one below the bound is
+    ///   counted as dropped instead of being stored.
+    func merge(_ c: TermCounter, threads: Int = 1, finalMinimum: Double? = nil) {
         // The first chunk's table becomes the global table as it is (its indices are already
         // global): only the statistics are copied, which halves the merge for two chunks.
         if !hashing && remaps.isEmpty && table.count == 0 {
@@ -55,30 +61,47 @@ final class MergedCounts: @unchecked Sendable {
             remaps.append([])
             return
         }
-        var remap = ContiguousArray<Int32>(repeating: 0, count: c.termCount)
+        let n = c.termCount
         let keys = c.table.keyOf
+        var remap = ContiguousArray<Int32>(repeating: -1, count: n)
         remap.withUnsafeMutableBufferPointer { remap in
-            let n = c.termCount
-            for t in 0..<n {
-                // The lookups miss cache; start loading the slot of a key a few steps ahead.
-                if t + 8 < n { table.prefetch(keys[t + 8]) }
+            // Pass 1, in parallel: terms already known. The table is only read and each term has
+            // its own global index, so the statistics updates never collide.
+            let out = UnsafeSendable(remap)
+            let keyView = UnsafeSendable(keys)
+            let parts = chunkRanges(count: n, threads: threads, perThread: 1, minimum: 4096)
+            _ = parallelMap(parts, threads: threads) { range -> Bool in
+                for t in range {
+                    // The lookups miss cache; start loading the slot of a key a few steps ahead.
+                    if t + 8 < range.upperBound { self.table.prefetch(keyView.value[t + 8]) }
+                    let g = self.table.find(keyView.value[t])
+                    if g >= 0 {
+                        let s = c.stats[t]
+                        self.df[Int(g)] += s.df
+                        self.total[Int(g)] += Int64(s.total)
+                        out.value[t] = g
+                    }
+                }
+                return true
+            }
+            // Pass 2, serially and in term order: new terms.
+            for t in 0..<n where remap[t] < 0 {
+                let s = c.stats[t]
+                if let finalMinimum, Double(s.df) < finalMinimum {
+                    droppedOnMerge += 1
+                    continue
+                }
                 var inserted = false
                 let g = table.findOrInsert(keys[t], inserted: &inserted)
-                let s = c.stats[t]
-                if inserted {
-                    df.append(s.df)
-                    total.append(Int64(s.total))
-                    let start = Int(c.nameStart[t])
-                    if start < 0 {
-                        nameStart.append(-1)
-                    } else {
-                        nameStart.append(Int32(arena.count))
-                        let n = Int(c.arena[start])
-                        arena.append(contentsOf: UnsafeBufferPointer(start: c.arena.base + start, count: n + 1))
-                    }
+                df.append(s.df)
+                total.append(Int64(s.total))
+                let start = Int(c.nameStart[t])
+                if start < 0 {
+                    nameStart.append(-1)
                 } else {
-                    df[Int(g)] += s.df
-                    total[Int(g)] += Int64(s.total)
+                    nameStart.append(Int32(arena.count))
+                    let len = Int(c.arena[start])
+                    arena.append(contentsOf: UnsafeBufferPointer(start: c.arena.base + start, count: len + 1))
                 }
                 remap[t] = g
             }
@@ -195,4 +218,10 @@ final class MergedCounts: @unchecked Sendable {
         nameStart = newStart
         arena = newArena
     }
+}
+
+/// Lets disjoint elements of one buffer be written from concurrent work.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -32,7 +32,12 @@ public struct TFIDFVectorizer: Sendable {
         let counters = count(documents, chunks: chunks, keepDocuments: true, progress: progress)
         clock.lap("tokenize+count")
         let merged = MergedCounts(hashingBits: configuration.hashingBits)
-        for c in counters { merged.merge(c) }
+        // The last chunk's first-seen terms have their final df: below min_df, they need no storing.
+        let documentCount = counters.reduce(0) { $0 + Int($1.documents) }
+        let minimum = configuration.hashingBits == nil ? configuration.minDF.documents(of: documentCount) : nil
+        for (i, c) in counters.enumerated() {
+            merged.merge(c, threads: configuration.threads, finalMinimum: i == counters.count - 1 ? minimum : nil)
+        }
         clock.lap("merge")
         let model = try makeModel(merged)
         clock.lap("vocabulary")
@@ -55,7 +60,8 @@ public struct TFIDFVectorizer: Sendable {
             let c = counters[ci]
             var local = ContiguousArray<UInt64>(repeating: 0, count: c.termCount)
             for t in 0..<c.termCount {
-                let col = hashing ? Int32(t) : columnOfGlobal[Int(remaps[ci][t])]
+                let g = hashing ? t : Int(remaps[ci][t])
+                let col = hashing ? Int32(t) : (g < 0 ? -1 : columnOfGlobal[g])
                 let idf = col >= 0 ? model.idf[Int(col)] : 0
                 local[t] = UInt64(UInt32(bitPattern: col)) << 32 | UInt64(idf.bitPattern)
             }
@@ -172,7 +178,8 @@ public struct TFIDFVectorizer: Sendable {
         var summary = FitSummary()
         summary.documents = merged.documents
         summary.tokens = merged.tokens
-        summary.distinctTerms = merged.termCount + merged.pruned
+        summary.distinctTerms = merged.termCount + merged.pruned + merged.droppedOnMerge
+        summary.droppedBelowMinDF = merged.droppedOnMerge
         summary.prunedWhileStreaming = merged.pruned
         summary.normalization = merged.normalization
         let n = merged.documents
@@ -225,24 +232,37 @@ public struct TFIDFVectorizer: Sendable {
         clock.lap("filter+sort")
         var columnOfGlobal = ContiguousArray<Int32>(repeating: -1, count: merged.termCount)
         for (col, g) in selected.enumerated() { columnOfGlobal[g] = Int32(col) }
-        // Term code points, keys and idf.
-        var arena = ContiguousArray<UInt32>()
-        var offsets = ContiguousArray<Int32>([0])
+        // Keys first; then, side by side, the key index and the term code points with their idf.
         var keys = ContiguousArray<UInt64>()
-        arena.reserveCapacity(selected.count * 2)
-        offsets.reserveCapacity(selected.count + 1)
         keys.reserveCapacity(selected.count)
-        idf.reserveCapacity(selected.count)
-        for g in selected {
-            merged.appendScalars(of: g, to: &arena)
-            offsets.append(Int32(arena.count))
-            keys.append(merged.table.keyOf[g])
-            idf.append(idfValue(merged.df[g]))
+        for g in selected { keys.append(merged.table.keyOf[g]) }
+        let keyList = keys
+        let idfCache = (0..<1024).map { idfValue(Int32($0)) }
+        let order = selected
+        let built = parallelMap([0, 1], threads: configuration.threads) { task -> VocabularyPart in
+            if task == 0 { return .index(Vocabulary.index(of: keyList)) }
+            var arena = ContiguousArray<UInt32>()
+            var offsets = ContiguousArray<Int32>([0])
+            var idf = ContiguousArray<Float>()
+            arena.reserveCapacity(order.count * 2)
+            offsets.reserveCapacity(order.count + 1)
+            idf.reserveCapacity(order.count)
+            for g in order {
+                merged.appendScalars(of: g, to: &arena)
+                offsets.append(Int32(arena.count))
+                let df = merged.df[g]
+                idf.append(df < 1024 ? idfCache[Int(df)] : idfValue(df))
+            }
+            return .names(arena, offsets, idf)
         }
+        guard case .index(let index) = built[0], case .names(let arena, let offsets, let idfs) = built[1] else {
+            preconditionFailure("vocabulary parts out of order")
+        }
+        idf = idfs
         merged.columnOfGlobal = columnOfGlobal
         summary.keptTerms = keys.count
-        clock.lap("names")
-        let vocabulary = Vocabulary(arena: arena, offsets: offsets, keys: keys)
+        clock.lap("names+index")
+        let vocabulary = Vocabulary(arena: arena, offsets: offsets, keys: keys, index: index)
         clock.lap("index")
         let model = try TFIDFModel(configuration: configuration, analyzerSpec: analyzerSpec, lexicon: lexicon,
                                    vocabulary: vocabulary, idf: idf, summary: summary)
@@ -302,25 +322,29 @@ final class ProgressCounter: @unchecked Sendable {
 }
 
 /// Global term indices in code-point order. Terms of up to three code points (almost all of them)
-/// are ordered by sorting their order keys as plain integers and finding each term again through
-/// the table; longer terms are sorted with a full comparison and merged in.
+/// are ordered by radix-sorting their order keys (carrying the index along); longer terms are
+/// sorted with a full comparison and merged in.
 func codePointOrder(_ terms: [Int], merged: MergedCounts, precedes: (Int, Int) -> Bool) -> [Int] {
     var short: [UInt64] = []
+    var shortIndex: [UInt32] = []
     var long: [Int] = []
     short.reserveCapacity(terms.count)
+    shortIndex.reserveCapacity(terms.count)
     for g in terms {
-        if merged.nameStart[g] < 0 { short.append(merged.orderKey(of: g)) } else { long.append(g) }
+        if merged.nameStart[g] < 0 {
+            short.append(merged.orderKey(of: g))
+            shortIndex.append(UInt32(g))
+        } else {
+            long.append(g)
+        }
     }
-    radixSort(&short)
+    radixSort(&short, carrying: &shortIndex)
     long.sort(by: precedes)
-    let m: UInt64 = 0x1F_FFFF
     var out: [Int] = []
     out.reserveCapacity(terms.count)
     var j = 0
-    for k in short {
-        // Inverse of `orderKey` for packed keys: back to the token key, then to the index.
-        let raw = (k >> 42) | (k >> 21 & m) << 21 | (k & m) << 42
-        let g = Int(merged.table.find(raw))
+    for g32 in shortIndex {
+        let g = Int(g32)
         while j < long.count && precedes(long[j], g) {
             out.append(long[j])
             j += 1
@@ -331,12 +355,15 @@ func codePointOrder(_ terms: [Int], merged: MergedCounts, precedes: (Int, Int) -
     return out
 }
 
-/// LSD radix sort of 64-bit keys, 16 bits a pass (a digit that is the same in every key is skipped).
+/// LSD radix sort of 64-bit keys, 16 bits a pass (a digit that is the same in every key is
+/// skipped), moving `payload[i]` along with `keys[i]`.
 /// - Complexity: O(4 · (n + 65536)).
-func radixSort(_ keys: inout [UInt64]) {
+func radixSort(_ keys: inout [UInt64], carrying payload: inout [UInt32]) {
     let n = keys.count
-    guard n > 64 else { keys.sort(); return }
+    precondition(payload.count == n)
+    guard n > 1 else { return }
     var scratch = [UInt64](repeating: 0, count: n)
+    var scratchPayload = [UInt32](repeating: 0, count: n)
     var counts = [Int](repeating: 0, count: 1 << 16)
     for pass in 0..<4 {
         let shift = UInt64(pass * 16)
@@ -352,16 +379,29 @@ func radixSort(_ keys: inout [UInt64]) {
             sum += c
         }
         keys.withUnsafeBufferPointer { k in
-            scratch.withUnsafeMutableBufferPointer { out in
-                counts.withUnsafeMutableBufferPointer { c in
-                    for v in k {
-                        let d = Int((v >> shift) & 0xFFFF)
-                        out[c[d]] = v
-                        c[d] += 1
+            payload.withUnsafeBufferPointer { p in
+                scratch.withUnsafeMutableBufferPointer { out in
+                    scratchPayload.withUnsafeMutableBufferPointer { outPayload in
+                        counts.withUnsafeMutableBufferPointer { c in
+                            for i in 0..<n {
+                                let v = k[i]
+                                let d = Int((v >> shift) & 0xFFFF)
+                                out[c[d]] = v
+                                outPayload[c[d]] = p[i]
+                                c[d] += 1
+                            }
+                        }
                     }
                 }
             }
         }
         swap(&keys, &scratch)
+        swap(&payload, &scratchPayload)
     }
+}
+
+/// The two halves of building a vocabulary, made in parallel.
+enum VocabularyPart: @unchecked Sendable {
+    case index(TermTable)
+    case names(ContiguousArray<UInt32>, ContiguousArray<Int32>, ContiguousArray<Float>)
 }

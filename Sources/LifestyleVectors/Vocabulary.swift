@@ -28,17 +28,22 @@ public struct Vocabulary: Sendable {
     }
 
     /// Builds the index from code points and keys already computed (`keys[i]` is term i's key).
-    init(arena: ContiguousArray<UInt32>, offsets: ContiguousArray<Int32>, keys: ContiguousArray<UInt64>) {
+    init(arena: ContiguousArray<UInt32>, offsets: ContiguousArray<Int32>, keys: ContiguousArray<UInt64>, index: TermTable? = nil) {
         self.arena = arena
         self.offsets = offsets
         self.keys = keys
+        self.index = index ?? Vocabulary.index(of: keys)
+    }
+
+    /// A table from key to position in `keys`.
+    static func index(of keys: ContiguousArray<UInt64>) -> TermTable {
         let table = TermTable(capacity: max(16, keys.count))
         for i in keys.indices {
             if i + 8 < keys.count { table.prefetch(keys[i + 8]) }
             var inserted = false
             _ = table.findOrInsert(keys[i], inserted: &inserted)
         }
-        self.index = table
+        return table
     }
 
     public var count: Int { keys.count }
