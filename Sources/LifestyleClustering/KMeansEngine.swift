@@ -106,42 +106,42 @@ func assignRows<I: KMeansInput>(
 
 /// Recomputes centres from labels: means (Lloyd) or re-normalised sums of unit rows (spherical).
 ///
-/// Rows are grouped by cluster with a counting sort and each cluster is summed by one worker in
-/// ascending row order, so the sums do not depend on the thread count. Clusters with no rows
-/// keep their previous centre. Returns the member count per cluster.
-/// - Complexity: O(nnz + k·d) (CSR) or O(n·d + k·d) (dense, `saxpy`).
+/// Worker w owns the clusters c ≡ w (mod workers) and scans the rows in ascending order, adding
+/// the ones it owns: every cluster is summed in ascending row order whatever the thread count
+/// (so results are bit-identical), and rows are read sequentially, which the hardware
+/// prefetcher follows. Clusters with no rows keep their previous centre. Returns the member
+/// count per cluster.
+/// - Complexity: O(workers·n + nnz + k·d) (CSR) or O(n·d + k·d) (dense, `saxpy`).
 func updateCenters<I: KMeansInput>(
     _ input: I, weights: RowWeights, spherical: Bool, labels: UnsafePointer<Int32>, k: Int,
-    centers: UnsafeMutablePointer<Float>, order: UnsafeMutablePointer<Int32>, threads: Int
+    centers: UnsafeMutablePointer<Float>, threads: Int
 ) -> [Int] {
     let n = input.rows, d = input.dimension
     var counts = [Int](repeating: 0, count: k)
     for i in 0..<n where labels[i] >= 0 { counts[Int(labels[i])] += 1 }
-    var starts = [Int](repeating: 0, count: k + 1)
-    for c in 0..<k { starts[c + 1] = starts[c] + counts[c] }
-    var fill = starts
-    for i in 0..<n where labels[i] >= 0 {
-        let c = Int(labels[i])
-        order[fill[c]] = Int32(i)
-        fill[c] += 1
-    }
-    let starts2 = starts
-    let ctx = UncheckedSendable((centers, UnsafePointer(order)))
-    forEachChunk(k, threads: threads) { c, _ in
-        let (centers, order) = ctx.value
-        let count = starts2[c + 1] - starts2[c]
-        guard count > 0, d > 0 else { return }
-        let target = centers + c * d
-        target.update(repeating: 0, count: d)
-        for m in starts2[c]..<starts2[c + 1] {
-            let i = Int(order[m])
-            input.add(row: i, scale: weights.scale[i], to: target)
+    let members = counts
+    let workers = max(1, min(threads, k))
+    let ctx = UncheckedSendable((centers, labels))
+    forEachChunk(workers, threads: threads) { w, _ in
+        let (centers, labels) = ctx.value
+        guard d > 0 else { return }
+        for c in stride(from: w, to: k, by: workers) where members[c] > 0 {
+            (centers + c * d).update(repeating: 0, count: d)
         }
-        if spherical {
-            let norm = cblas_snrm2(Int32(d), target, 1)
-            if norm > 0 { cblas_sscal(Int32(d), 1 / norm, target, 1) }
-        } else {
-            cblas_sscal(Int32(d), 1 / Float(count), target, 1)
+        weights.scale.withUnsafeBufferPointer { scale in
+            for i in 0..<n {
+                let c = Int(labels[i])
+                if c >= 0 && c % workers == w { input.add(row: i, scale: scale[i], to: centers + c * d) }
+            }
+        }
+        for c in stride(from: w, to: k, by: workers) where members[c] > 0 {
+            let target = centers + c * d
+            if spherical {
+                let norm = cblas_snrm2(Int32(d), target, 1)
+                if norm > 0 { cblas_sscal(Int32(d), 1 / norm, target, 1) }
+            } else {
+                cblas_sscal(Int32(d), 1 / Float(members[c]), target, 1)
+            }
         }
     }
     return counts

@@ -11,7 +11,7 @@ struct RunResult {
 }
 
 /// One fit's buffers, reused across restarts: centres and their kernel layout (2·k·d floats),
-/// labels, distances and a counting-sort order (n each), and the assignment scratch.
+/// labels and distances (n each), and the assignment scratch.
 final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     let input: I
     let weights: RowWeights
@@ -25,7 +25,6 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     let labels: UnsafeMutablePointer<Int32>
     let updateLabels: UnsafeMutablePointer<Int32>
     let distances: UnsafeMutablePointer<Float>
-    let order: UnsafeMutablePointer<Int32>
     let scratch: AssignScratch
 
     init(input: I, weights: RowWeights, spherical: Bool, k: Int, threads: Int) {
@@ -38,18 +37,18 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
         self.threads = threads
         centers = .allocate(capacity: max(1, k * d))
         auxCount = max(1, input.auxiliaryCount(k: k))
-        aux = .allocate(capacity: auxCount)
+        aux = allocateFloats(auxCount)
         cn2 = .allocate(capacity: k)
         labels = .allocate(capacity: max(1, n))
         updateLabels = .allocate(capacity: max(1, n))
         distances = .allocate(capacity: max(1, n))
-        order = .allocate(capacity: max(1, n))
         scratch = AssignScratch(rows: n, k: k, threads: threads)
     }
 
     deinit {
-        for p in [centers, aux, cn2, distances] { p.deallocate() }
-        for p in [labels, updateLabels, order] { p.deallocate() }
+        for p in [centers, cn2, distances] { p.deallocate() }
+        freeFloats(aux)
+        for p in [labels, updateLabels] { p.deallocate() }
     }
 
     /// Fills `centers` from the configured initialisation.
@@ -101,7 +100,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
                 reseeded = reseedEmptyClusters(counts: counts, distances: distances, labels: updateLabels, rows: n)
                 source = UnsafePointer(updateLabels)
             }
-            _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, order: order, threads: threads)
+            _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, threads: threads)
             let shift = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
             history.append(KMeansIteration(objective: objective, changedLabels: changed, centerShift: shift, reseeded: reseeded, seconds: monotonicSeconds() - t0, assignmentSeconds: assigned))
             if shift <= tolerance { converged = true; break }

@@ -7,9 +7,10 @@ import LifestyleVectors
 /// Randomised truncated SVD (Halko, Martinsson & Tropp 2011) of a sparse matrix, for LSA.
 ///
 /// Y = A·Ω (Ω Gaussian, d × ℓ, ℓ = components + oversamples), `powerIterations` rounds of
-/// Q = qr(Y), Z = qr(Aᵀ·Q), Y = A·Z, then Q = qr(Y), Bᵀ = Aᵀ·Q and the small SVD of Bᵀ (d × ℓ).
-/// The sparse products use the CSR gather kernel on A and on a transposed copy of A; QR is
-/// LAPACKE `sgeqrf`/`sorgqr`, the small SVD `sgesdd`.
+/// Y = A·(Aᵀ·lu(Y)) (LU-normalising the smaller panel), then Q = qr(Y), Bᵀ = Aᵀ·Q and the SVD
+/// of Bᵀ (d × ℓ) from the eigenpairs of its ℓ × ℓ Gram matrix.
+/// The sparse products use the CSR gather kernel on A and on a transposed copy of A; the dense
+/// steps are LAPACKE `sgetrf` (power iterations), `sgeqrf`/`sorgqr` (final basis) and `dsyevd`.
 ///
 /// ```swift
 /// let lsa = try RandomizedSVD(.init(components: 128, seed: 1)).fit(tfidf)
@@ -74,11 +75,12 @@ public struct RandomizedSVD: Sendable {
         // parallel); LU, QR and the Gram product use OpenBLAS's threads.
         omega.withUnsafeBufferPointer { a.multiply($0.baseAddress!, width: l, into: &y, threads: threads) }
         for _ in 0..<config.powerIterations {
-            // LU normalisation between products, as scikit-learn does for n_iter > 2: half the
-            // flops of QR and enough to keep the columns from collapsing onto σ₁.
-            try luNormalize(&y, rows: n, columns: l)
+            // LU normalisation (as scikit-learn for n_iter > 2: half the flops of QR) once per
+            // power iteration, on the smaller panel: between two normalisations the columns grow
+            // by at most (σ₁/σ_ℓ)², far from float32's limits for TF-IDF spectra.
+            if n <= d { try luNormalize(&y, rows: n, columns: l) }
             y.withUnsafeBufferPointer { at.multiply($0.baseAddress!, width: l, into: &z, threads: threads) }
-            try luNormalize(&z, rows: d, columns: l)
+            if d < n { try luNormalize(&z, rows: d, columns: l) }
             z.withUnsafeBufferPointer { a.multiply($0.baseAddress!, width: l, into: &y, threads: threads) }
         }
         try orthonormalize(&y, rows: n, columns: l)   // Q, n × ℓ

@@ -65,8 +65,9 @@ public struct TFIDFVectorizer: Sendable {
                 let idf = col >= 0 ? model.idf[Int(col)] : 0
                 local[t] = UInt64(UInt32(bitPattern: col)) << 32 | UInt64(idf.bitPattern)
             }
+            // Each (document, term) entry is one unit of the term's local df.
             var kept = 0
-            for k in 0..<c.docEntries.count where Int32(truncatingIfNeeded: local[Int(c.docEntries[k] >> 32)] >> 32) >= 0 { kept += 1 }
+            for t in 0..<c.termCount where Int32(truncatingIfNeeded: local[t] >> 32) >= 0 { kept += Int(c.stats[t].df) }
             return (local, kept)
         }
         let sublinear = configuration.sublinearTF, useIDF = configuration.useIDF
@@ -156,10 +157,12 @@ public struct TFIDFVectorizer: Sendable {
         let done = ProgressCounter()
         return parallelMap(chunks, threads: configuration.threads) { range -> TermCounter in
             // Distinct terms grow sublinearly with text; a rough first size saves most rehashing.
+            // Document entries are at most the tokens (two per character for Chinese bigrams,
+            // about one per UTF-8 byte): reserving that is address space, touched only as used.
             let bytes = range.reduce(0) { $0 + documents[$1].utf8.count }
             let counter = TermCounter(keepDocuments: keepDocuments, hashingBits: configuration.hashingBits,
                                       expectedTerms: min(1 << 22, max(1 << 12, bytes / 8)),
-                                      expectedEntries: keepDocuments ? bytes / 2 : 0)
+                                      expectedEntries: keepDocuments ? bytes : 0)
             var ws = TokenizerWorkspace()
             var sink = CountingSink(counter: counter)
             for d in range {
