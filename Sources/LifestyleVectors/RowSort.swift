@@ -17,6 +17,18 @@ struct RowSorter {
         counts = [Int32](repeating: 0, count: 1 << (bits <= 8 ? bits : (bits + 1) / 2))
     }
 
+    /// Sorts `count` packed entries at `row`.
+    mutating func sort(_ row: UnsafeMutablePointer<UInt64>, count n: Int) {
+        if n < 2 { return }
+        if scratch.count < n { scratch = [UInt64](repeating: 0, count: max(n, 2 * scratch.count)) }
+        let bits = columnBits
+        scratch.withUnsafeMutableBufferPointer { s in
+            counts.withUnsafeMutableBufferPointer { c in
+                RowSorter.sort(row, n, scratch: s.baseAddress!, counts: c.baseAddress!, columnBits: bits)
+            }
+        }
+    }
+
     mutating func sort(_ row: inout ContiguousArray<UInt64>) {
         let n = row.count
         if n < 2 { return }

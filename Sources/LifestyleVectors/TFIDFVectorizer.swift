@@ -89,33 +89,44 @@ public struct TFIDFVectorizer: Sendable {
                     // Pass 2 (parallel): weights, sort by column, normalise, write in place.
                     _ = parallelMap(Array(counters.indices), threads: configuration.threads) { ci -> Bool in
                         let c = counters[ci]
-                        let local = prepared[ci].0
-                        var packed = ContiguousArray<UInt64>()
                         var sorter = RowSorter(columns: model.featureCount)
+                        var longest = 0
+                        for d in 0..<Int(c.documents) { longest = max(longest, c.docStart[d + 1] - c.docStart[d]) }
+                        let packed = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, longest))
+                        defer { packed.deallocate() }
                         var position = entryStart[ci]
-                        for d in 0..<Int(c.documents) {
-                            packed.removeAll(keepingCapacity: true)
-                            var sumSquares = 0.0, sumAbs = 0.0
-                            for k in c.docStart[d]..<c.docStart[d + 1] {
-                                let e = c.docEntries[k]
-                                let info = local[Int(e >> 32)]
-                                let col = Int32(truncatingIfNeeded: info >> 32)
-                                guard col >= 0 else { continue }
-                                let count = Int32(truncatingIfNeeded: e)
-                                let tf = sublinear ? (count < 64 ? sublinearTable[Int(count)] : 1 + log(Double(count))) : Double(count)
-                                let w = useIDF ? tf * Double(Float(bitPattern: UInt32(truncatingIfNeeded: info))) : tf
-                                sumSquares += w * w
-                                sumAbs += w
-                                packed.append(UInt64(UInt32(bitPattern: col)) << 32 | UInt64(Float(w).bitPattern))
+                        // Raw pointers throughout: this loop runs once per stored entry.
+                        prepared[ci].0.withUnsafeBufferPointer { local in
+                            sublinearTable.withUnsafeBufferPointer { logTable in
+                                let entries = c.docEntries.base
+                                for d in 0..<Int(c.documents) {
+                                    var n = 0
+                                    var sumSquares = 0.0, sumAbs = 0.0
+                                    for k in c.docStart[d]..<c.docStart[d + 1] {
+                                        let e = entries[k]
+                                        let info = local[Int(truncatingIfNeeded: e >> 32)]
+                                        let col = Int32(truncatingIfNeeded: info >> 32)
+                                        guard col >= 0 else { continue }
+                                        let count = Int32(truncatingIfNeeded: e)
+                                        let tf = sublinear ? (count < 64 ? logTable[Int(count)] : 1 + log(Double(count))) : Double(count)
+                                        let w = useIDF ? tf * Double(Float(bitPattern: UInt32(truncatingIfNeeded: info))) : tf
+                                        sumSquares += w * w
+                                        sumAbs += w
+                                        packed[n] = UInt64(UInt32(bitPattern: col)) << 32 | UInt64(Float(w).bitPattern)
+                                        n &+= 1
+                                    }
+                                    sorter.sort(packed, count: n)
+                                    let scale = model.configuration.norm.scale(sumSquares: sumSquares, sumAbs: sumAbs)
+                                    let indices = out.indices!, values = out.values!
+                                    for i in 0..<n {
+                                        let p = packed[i]
+                                        indices[position &+ i] = Int32(truncatingIfNeeded: p >> 32)
+                                        values[position &+ i] = Float(Double(Float(bitPattern: UInt32(truncatingIfNeeded: p))) * scale)
+                                    }
+                                    position &+= n
+                                    out.pointers[rowStart[ci] + d + 1] = position
+                                }
                             }
-                            sorter.sort(&packed)
-                            let scale = model.configuration.norm.scale(sumSquares: sumSquares, sumAbs: sumAbs)
-                            for p in packed {
-                                out.indices![position] = Int32(truncatingIfNeeded: p >> 32)
-                                out.values![position] = Float(Double(Float(bitPattern: UInt32(truncatingIfNeeded: p))) * scale)
-                                position += 1
-                            }
-                            out.pointers[rowStart[ci] + d + 1] = position
                         }
                         return true
                     }
