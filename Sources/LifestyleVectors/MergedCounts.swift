@@ -166,25 +166,6 @@ final class MergedCounts: @unchecked Sendable {
         }
     }
 
-    /// Appends the UTF-8 of term `g`.
-    func appendUTF8(of g: Int, to out: inout [UInt8]) {
-        let start = Int(nameStart[g])
-        if start < 0 {
-            var raw = table.keyOf[g]
-            var scalars: (UInt32, UInt32, UInt32) = (0, 0, 0)
-            var n = 0
-            while raw != 0 && n < 3 {
-                let v = UInt32(raw & 0x1F_FFFF) - 1
-                if n == 0 { scalars.0 = v } else if n == 1 { scalars.1 = v } else { scalars.2 = v }
-                raw >>= 21
-                n += 1
-            }
-            withUnsafeBytes(of: &scalars) { UTF8Decoding.encode(UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt32.self), count: n), into: &out) }
-        } else {
-            UTF8Decoding.encode(UnsafeBufferPointer(start: arena.base + start + 1, count: Int(arena[start])), into: &out)
-        }
-    }
-
     /// Drops the rarest terms until at most `limit` remain (raising the df cut-off one step at a time).
     func prune(toAtMost limit: Int) {
         var cutoff: Int32 = 1

@@ -191,14 +191,6 @@ final class TermCounter: @unchecked Sendable {
         }
         return index
     }
-
-    /// The code points of term `t` (packed keys decode; hashed keys come from the arena).
-    func scalars(of t: Int) -> [UInt32] {
-        let start = Int(nameStart[t])
-        if start < 0 { return TokenKey(raw: table.keyOf[t]).packedScalars ?? [] }
-        let n = Int(arena[start])
-        return (0..<n).map { arena[start + 1 + $0] }
-    }
 }
 
 /// The sink that feeds a `TermCounter`.
