@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "LifestyleVectors", dependencies: ["LifestyleCore", "LifestyleText", "CLifestyleShims"], swiftSettings: optimized),
         .target(
             name: "LifestyleClustering",
-            dependencies: ["LifestyleCore", "LifestyleVectors", "CBLAS", "CLAPACKE", "CLifestyleShims"],
+            dependencies: ["LifestyleCore", "LifestyleText", "LifestyleVectors", "CBLAS", "CLAPACKE", "CLifestyleShims"],
             swiftSettings: optimized),
         .executableTarget(
             name: "LifestyleCLI",

@@ -120,14 +120,17 @@ struct ClusterCommand: ParsableCommand {
 }
 
 /// Reads posts and builds the TF-IDF matrix the clustering commands share.
+/// Reads a posts file and fits TF-IDF on it, with progress bars; shared by the commands that vectorise.
 func vectorize(posts: String, by: DocumentCollection.Grouping, tokens: TokenizerOptions, minDF: String, maxDF: String,
-               threads: Int, common: CommonOptions) throws -> (DocumentCollection, TFIDFModel, CSRMatrix) {
+               threads: Int, common: CommonOptions, configure: (inout VectorizerConfiguration) -> Void = { _ in })
+    throws -> (DocumentCollection, TFIDFModel, CSRMatrix) {
     var config = VectorizerConfiguration()
     guard let lo = DocumentFrequency(parsing: minDF) else { throw ValidationError("--min-df \(minDF): expected a count or a fraction") }
     guard let hi = DocumentFrequency(parsing: maxDF) else { throw ValidationError("--max-df \(maxDF): expected a count or a fraction") }
     config.minDF = lo
     config.maxDF = hi
     config.threads = threads
+    configure(&config)
     let progress = ProgressBar("reading", total: fileSize(posts), unit: "bytes", quiet: common.quiet)
     let docs = try DocumentCollection.load(posts, grouping: by, strict: common.strict, progress: progress.update)
     progress.finish()

@@ -25,25 +25,6 @@ struct DemoCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    /// The demo generator's primary lifestyle per user, as integer labels (nil when users.csv is absent).
-    func answerKey(users: [String]) -> [Int32]? {
-        let path = posts.replacingOccurrences(of: "posts.jsonl", with: "users.csv")
-        guard path != posts, let bytes = try? AtomicFile.read(path) else { return nil }
-        var primary: [String: String] = [:]
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
-            let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            if f.count >= 2 { primary[String(f[0])] = String(f[1]) }
-        }
-        var ids: [String: Int32] = [:]
-        var labels: [Int32] = []
-        for u in users {
-            guard let p = primary[u] else { return nil }
-            if ids[p] == nil { ids[p] = Int32(ids.count) }
-            labels.append(ids[p]!)
-        }
-        return labels
-    }
-
     func run() throws {
         guard AtomicFile.exists(posts) else {
             throw InputError(file: posts, reason: "not found: run from the repository root or pass --posts")
@@ -109,7 +90,8 @@ struct DemoCommand: ParsableCommand {
                 .sorted { w[$0] != w[$1] ? w[$0] > w[$1] : $0 < $1 }.prefix(10)
             print("  cluster \(c): \(fitted.clusterSizes[c]) users — " + best.map(model.featureName).joined(separator: " "))
         }
-        if let truth = answerKey(users: perUser.ids) {
+        let answerKey = posts.replacingOccurrences(of: "posts.jsonl", with: "users.csv")
+        if answerKey != posts, AtomicFile.exists(answerKey), case let truth = try readTruth(answerKey, ids: perUser.ids), !truth.contains(-1) {
             let nmi = ClusterQuality.normalizedMutualInformation(fitted.labels, truth)
             print("NMI against the generator's primary lifestyles (corpora/demo/users.csv): \(fmt(nmi, 3))")
         }

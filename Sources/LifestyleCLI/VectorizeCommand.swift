@@ -44,26 +44,17 @@ struct VectorizeCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        var config = VectorizerConfiguration()
-        guard let lo = DocumentFrequency(parsing: minDF) else { throw ValidationError("--min-df \(minDF): expected a count or a fraction") }
-        guard let hi = DocumentFrequency(parsing: maxDF) else { throw ValidationError("--max-df \(maxDF): expected a count or a fraction") }
-        config.minDF = hashingBits == nil ? lo : .count(1)
-        config.maxDF = hashingBits == nil ? hi : .fraction(1)
-        config.maxFeatures = maxFeatures
-        config.hashingBits = hashingBits
-        config.sublinearTF = !noSublinearTF
-        config.threads = threads
-
         let t0 = monotonicSeconds()
-        let progress = ProgressBar("reading", total: fileSize(posts), unit: "bytes", quiet: common.quiet)
-        let docs = try DocumentCollection.load(posts, grouping: by, strict: common.strict, progress: progress.update)
-        progress.finish()
-        let t1 = monotonicSeconds()
-        let lexicon = try tokens.loadLexicon()
-        let vectorizer = try TFIDFVectorizer(config, analyzer: .microblog(try tokens.configuration()), lexicon: lexicon)
-        let bar = ProgressBar("vectorizing", total: docs.texts.count, quiet: common.quiet)
-        let (model, x) = try vectorizer.fitTransform(docs.texts, progress: bar.update)
-        bar.finish()
+        let (docs, model, x) = try vectorize(posts: posts, by: by, tokens: tokens, minDF: minDF, maxDF: maxDF,
+                                            threads: threads, common: common) { config in
+            if hashingBits != nil {
+                config.minDF = .count(1)
+                config.maxDF = .fraction(1)
+            }
+            config.maxFeatures = maxFeatures
+            config.hashingBits = hashingBits
+            config.sublinearTF = !noSublinearTF
+        }
         let t2 = monotonicSeconds()
         if let save { try model.save(to: save) }
         let t3 = monotonicSeconds()
@@ -80,7 +71,7 @@ struct VectorizeCommand: ParsableCommand {
         let best = weight.indices.sorted { weight[$0] != weight[$1] ? weight[$0] > weight[$1] : $0 < $1 }.prefix(top)
         print("top features (sum of TF-IDF weights):")
         for c in best { print("  \(model.featureName(c))\t\(fmt(weight[c]))\tidf \(fmt(Double(model.idf[c]), 3))") }
-        print("timings: read \(formatSeconds(t1 - t0)), fit+transform \(formatSeconds(t2 - t1)) on \(threads) threads"
+        print("timings: read+fit+transform \(formatSeconds(t2 - t0)) on \(threads) threads"
             + (save != nil ? ", save \(formatSeconds(t3 - t2)) → \(save!)" : ""))
     }
 }

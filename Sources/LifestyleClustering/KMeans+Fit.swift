@@ -39,7 +39,7 @@ extension KMeans {
         var objectives: [Double] = []
         var initSeconds = 0.0, iterSeconds = 0.0
         withPinnedBLAS {
-            let run = LloydRun(input: input, weights: weights, spherical: spherical, k: k, threads: config.threads)
+            let run = LloydRun(input: input, weights: weights, spherical: spherical, k: k, threads: config.threads, pruning: config.boundPruning)
             for r in 0..<config.restarts {
                 var rng = SeededGenerator.stream(seed: config.seed, index: r)
                 let t0 = monotonicSeconds()

@@ -52,11 +52,15 @@ public struct KMeans: Sendable {
         /// k-means||: rounds and expected candidates per round (as a multiple of k).
         public var parallelRounds: Int
         public var oversampling: Double
+        /// Dense Lloyd: skip rows that provably keep their cluster (Hamerly's bounds). Same
+        /// labels and centroids as plain Lloyd, fewer distance computations in later rounds;
+        /// the per-round `objective` in `history` is then an upper bound (the final one is exact).
+        public var boundPruning: Bool
 
         public init(k: Int, restarts: Int = 1, maxIterations: Int = 100, tolerance: Double = 1e-4, seed: UInt64 = 0,
                     initialization: Initialization = .kMeansPlusPlus, algorithm: Algorithm = .spherical,
                     threads: Int = defaultThreadCount, initialCentroids: DenseMatrix? = nil,
-                    parallelRounds: Int = 5, oversampling: Double = 2) {
+                    parallelRounds: Int = 5, oversampling: Double = 2, boundPruning: Bool = true) {
             self.k = k
             self.restarts = restarts
             self.maxIterations = maxIterations
@@ -68,6 +72,7 @@ public struct KMeans: Sendable {
             self.initialCentroids = initialCentroids
             self.parallelRounds = parallelRounds
             self.oversampling = oversampling
+            self.boundPruning = boundPruning
         }
 
         /// Checks the values that do not depend on the data (done again, with the data, at `fit`).

@@ -26,8 +26,10 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     let updateLabels: UnsafeMutablePointer<Int32>
     let distances: UnsafeMutablePointer<Float>
     let scratch: AssignScratch
+    /// Dense Lloyd only: Hamerly bounds that skip rows which cannot change cluster.
+    let bounds: HamerlyBounds?
 
-    init(input: I, weights: RowWeights, spherical: Bool, k: Int, threads: Int) {
+    init(input: I, weights: RowWeights, spherical: Bool, k: Int, threads: Int, pruning: Bool = false) {
         self.input = input
         self.weights = weights
         self.spherical = spherical
@@ -43,6 +45,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
         updateLabels = .allocate(capacity: max(1, n))
         distances = .allocate(capacity: max(1, n))
         scratch = AssignScratch(rows: n, k: k, threads: threads)
+        bounds = (!spherical && pruning && input is DenseInput && k > 1) ? HamerlyBounds(rows: n, k: k, d: d, threads: threads) : nil
     }
 
     deinit {
@@ -72,6 +75,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     /// the objective is computed exactly (Double).
     func iterate(maxIterations: Int, tolerance: Double) -> RunResult {
         labels.initialize(repeating: -2, count: max(1, n))
+        bounds?.valid = false
         aux.initialize(repeating: 0, count: auxCount)
         _ = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
         var history: [KMeansIteration] = []
@@ -80,9 +84,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
         for iteration in 0..<maxIterations {
             let t0 = monotonicSeconds()
             if !spherical { centerSquaredNorms(centers, k: k, d: d, into: cn2) }
-            let (objective, changed) = assignRows(
-                input, weights: weights, spherical: spherical, centers: centers, aux: aux, centerSquaredNorms: cn2,
-                labels: labels, distances: distances, scratch: scratch, threads: threads)
+            let (objective, changed) = assign()
             let assigned = monotonicSeconds() - t0
             if iteration > 0 && changed == 0 {
                 // Same labels give the same centres: the previous update was final.
@@ -101,6 +103,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
                 source = UnsafePointer(updateLabels)
             }
             _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, threads: threads)
+            bounds?.centersMoved(from: aux, to: centers, labels: labels)
             let shift = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
             history.append(KMeansIteration(objective: objective, changedLabels: changed, centerShift: shift, reseeded: reseeded, seconds: monotonicSeconds() - t0, assignmentSeconds: assigned))
             if shift <= tolerance { converged = true; break }
@@ -116,6 +119,15 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
             centers: ContiguousArray(UnsafeBufferPointer(start: centers, count: k * d)),
             labels: Array(UnsafeBufferPointer(start: labels, count: n)),
             sizes: sizes, objective: exactObjective(), converged: converged, history: history)
+    }
+
+    /// One assignment pass, through the bounds when there are any.
+    func assign() -> (objective: Double, changed: Int) {
+        if let bounds, let dense = input as? DenseInput {
+            return bounds.assign(dense, centers: centers, centerSquaredNorms: cn2, labels: labels, distances: distances, scratch: scratch, threads: threads)
+        }
+        return assignRows(input, weights: weights, spherical: spherical, centers: centers, aux: aux, centerSquaredNorms: cn2,
+                          labels: labels, distances: distances, scratch: scratch, threads: threads)
     }
 
     /// Σ distance to the assigned centre in Double: 1 − cos (spherical) or ‖x − c‖² (Lloyd).

@@ -83,6 +83,8 @@ public struct MiniBatchKMeans: Sendable {
 
     /// Mini-batch fit on a matrix in memory: k-means++ on `initSize` sampled rows, `steps`
     /// batches sampled with replacement, then one full pass for labels and the exact objective.
+    /// The model's `history` has one entry per batch (its centre shift and seconds; the
+    /// objective of a step is not measured and is NaN).
     public func fit(_ x: CSRMatrix) throws -> KMeansModel {
         let input = SparseInput(x)
         try input.checkFinite()

@@ -184,7 +184,8 @@ public struct TruncatedSVDModel: Sendable {
     /// Number of output dimensions r.
     public var rank: Int { singularValues.count }
 
-    /// Projects rows onto the components: X·Vᵀ… i.e. X (n × d) · componentsᵀ (d × r) → n × r.
+    /// Projects rows onto the components: X (n × d) · componentsᵀ (d × r) → n × r (for the fitted
+    /// rows this equals `embedding`).
     /// - Complexity: O(nnz · r).
     public func transform(_ x: CSRMatrix) throws -> DenseMatrix {
         guard x.columns == dimension else { throw InputError(reason: "matrix has \(x.columns) columns; the SVD was fitted on \(dimension)") }

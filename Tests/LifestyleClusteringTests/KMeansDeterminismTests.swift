@@ -27,6 +27,22 @@ import LifestyleVectors
         #expect(samePartition(one.labels, (0..<1200).map { Int32($0 % 5) }))
     }
 
+    @Test func boundPruningGivesPlainLloyd() throws {
+        // Hamerly's bounds only skip work: labels and centroids equal plain Lloyd's, round by round.
+        var rng = SeededGenerator(seed: 11)
+        let rows = (0..<3000).map { i in (0..<24).map { j in Float(rng.nextGaussian()) + Float((i % 9) == j % 9 ? 2.5 : 0) } }
+        let x = DenseMatrix(rows)
+        for k in [2, 9, 20] {
+            let plain = try KMeans(.init(k: k, maxIterations: 50, seed: 4, algorithm: .lloyd, threads: 2, boundPruning: false)).fit(x)
+            let pruned = try KMeans(.init(k: k, maxIterations: 50, seed: 4, algorithm: .lloyd, threads: 2, boundPruning: true)).fit(x)
+            #expect(plain.labels == pruned.labels, "k=\(k)")
+            #expect(plain.centroids == pruned.centroids, "k=\(k)")
+            #expect(plain.iterations == pruned.iterations)
+            #expect(plain.history.map(\.changedLabels) == pruned.history.map(\.changedLabels))
+            #expect(plain.objective == pruned.objective)
+        }
+    }
+
     @Test func seedsDiffer() throws {
         let x = randomTopicMatrix(rows: 400, columns: 100, topics: 5, perRow: 8, seed: 2)
         let a = try KMeans(.init(k: 5, seed: 1, initialization: .random)).fit(x)

@@ -126,12 +126,19 @@ for d in lsaDims {
     let e = embeddings[d]!
     for k in ks {
         let sgemmBest = threadSettings.map { KernelProbe.sgemmGFLOPS(m: e.rows, d: d, k: k, threads: $0) }.max()!
-        for t in threadSettings {
-            let m = try bestOf(repeats) { try KMeans(.init(k: k, maxIterations: iterations, tolerance: 0, seed: 0, initialization: .random, algorithm: .lloyd, threads: t)).fit(e) }
-            let assign = meanSeconds(m, \.assignmentSeconds)
-            let flops = 2 * Double(e.rows) * Double(d) * Double(k)
-            emit(["kind": "dense", "d": d, "k": k, "threads": t, "iterations": m.iterations, "iteration_s": meanSeconds(m, \.seconds),
-                  "assignment_s": assign, "assignment_gflops": flops / assign / 1e9, "sgemm_gflops": sgemmBest, "inertia": m.inertia])
+        // Plain Lloyd (every distance, for the GFLOP/s figure) and with Hamerly's bounds (the default).
+        for pruning in [false, true] {
+            for t in threadSettings {
+                let m = try bestOf(repeats) {
+                    try KMeans(.init(k: k, maxIterations: iterations, tolerance: 0, seed: 0, initialization: .random, algorithm: .lloyd,
+                                     threads: t, boundPruning: pruning)).fit(e)
+                }
+                let assign = meanSeconds(m, \.assignmentSeconds)
+                let flops = 2 * Double(e.rows) * Double(d) * Double(k)
+                emit(["kind": "dense", "d": d, "k": k, "threads": t, "pruning": pruning, "iterations": m.iterations,
+                      "iteration_s": meanSeconds(m, \.seconds), "assignment_s": assign,
+                      "assignment_gflops": pruning ? 0 : flops / assign / 1e9, "sgemm_gflops": sgemmBest, "inertia": m.inertia])
+            }
         }
     }
 }
