@@ -16,8 +16,7 @@ struct ChooseKCommand: ParsableCommand {
             the command says that no k is clearly better.
             """)
 
-    @Option(help: "Posts file (JSON Lines, CSV with user_id,text, or TSV).")
-    var posts: String
+    @OptionGroup var corpus: CorpusOptions
 
     @Option(name: .customLong("k-range"), help: "Cluster counts to try: MIN-MAX (every k) or a list, e.g. 4-16 or 5,8,12.")
     var kRange: String = "2-16"
@@ -37,17 +36,6 @@ struct ChooseKCommand: ParsableCommand {
     @Option(help: "Silhouette difference below which two k count as equally good.")
     var margin: Double = 0.01
 
-    @Option(help: "One document per user (all posts) or per post.")
-    var by: DocumentCollection.Grouping = .user
-
-    @OptionGroup var tokens: TokenizerOptions
-
-    @Option(name: .customLong("min-df"), help: "Minimum document frequency: a count (2) or a fraction (0.001).")
-    var minDF: String = "2"
-
-    @Option(name: .customLong("max-df"), help: "Maximum document frequency: a count or a fraction (0.5).")
-    var maxDF: String = "0.5"
-
     @Option(help: "Worker threads.")
     var threads: Int = defaultThreads
 
@@ -66,7 +54,7 @@ struct ChooseKCommand: ParsableCommand {
     func run() throws {
         let ks = try parseKs()
         let t0 = monotonicSeconds()
-        let (_, _, x) = try vectorize(posts: posts, by: by, tokens: tokens, minDF: minDF, maxDF: maxDF, threads: threads, common: common)
+        let (_, _, x) = try corpus.vectorize(defaultMaxDF: "0.5", threads: threads, common: common)
         let chooser = try ChooseK(.init(ks: ks, runs: runs, seed: seed, silhouetteSample: sample, margin: margin, threads: threads))
         let result: ChooseK.Result
         if let lsa {

@@ -19,8 +19,7 @@ struct ClusterCommand: ParsableCommand {
             re-normalised, and clustered there. Results are identical for any --threads.
             """)
 
-    @Option(help: "Posts file (JSON Lines, CSV with user_id,text, or TSV).")
-    var posts: String
+    @OptionGroup var corpus: CorpusOptions
 
     @Option(help: "Number of clusters.")
     var k: Int
@@ -43,17 +42,6 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "spherical (cosine) or lloyd (Euclidean).")
     var algorithm: KMeans.Algorithm = .spherical
 
-    @Option(help: "One document per user (all posts) or per post.")
-    var by: DocumentCollection.Grouping = .user
-
-    @OptionGroup var tokens: TokenizerOptions
-
-    @Option(name: .customLong("min-df"), help: "Minimum document frequency: a count (2) or a fraction (0.001).")
-    var minDF: String = "2"
-
-    @Option(name: .customLong("max-df"), help: "Maximum document frequency: a count or a fraction (0.5).")
-    var maxDF: String = "0.5"
-
     @Option(help: "Top terms to print per cluster.")
     var top: Int = 12
 
@@ -67,7 +55,7 @@ struct ClusterCommand: ParsableCommand {
 
     func run() throws {
         let t0 = monotonicSeconds()
-        let (docs, model, x) = try vectorize(posts: posts, by: by, tokens: tokens, minDF: minDF, maxDF: maxDF, threads: threads, common: common)
+        let (docs, model, x) = try corpus.vectorize(defaultMaxDF: "0.5", threads: threads, common: common)
         let t1 = monotonicSeconds()
         let config = KMeans.Configuration(k: k, restarts: restarts, maxIterations: maxIterations, seed: seed,
                                           initialization: initialization, algorithm: algorithm, threads: threads)
@@ -117,28 +105,6 @@ struct ClusterCommand: ParsableCommand {
               + "k-means \(formatSeconds(t2 - t1 - (svd?.seconds ?? 0))) (init \(formatSeconds(fitted.initializationSeconds)), iterations \(formatSeconds(fitted.iterationSeconds)), "
               + "\(fmt(1000 * fitted.history.map(\.seconds).reduce(0, +) / Double(max(1, fitted.history.count)), 1)) ms/iteration) on \(threads) threads")
     }
-}
-
-/// Reads posts and builds the TF-IDF matrix the clustering commands share.
-/// Reads a posts file and fits TF-IDF on it, with progress bars; shared by the commands that vectorise.
-func vectorize(posts: String, by: DocumentCollection.Grouping, tokens: TokenizerOptions, minDF: String, maxDF: String,
-               threads: Int, common: CommonOptions, configure: (inout VectorizerConfiguration) -> Void = { _ in })
-    throws -> (DocumentCollection, TFIDFModel, CSRMatrix) {
-    var config = VectorizerConfiguration()
-    guard let lo = DocumentFrequency(parsing: minDF) else { throw ValidationError("--min-df \(minDF): expected a count or a fraction") }
-    guard let hi = DocumentFrequency(parsing: maxDF) else { throw ValidationError("--max-df \(maxDF): expected a count or a fraction") }
-    config.minDF = lo
-    config.maxDF = hi
-    config.threads = threads
-    configure(&config)
-    let progress = ProgressBar("reading", total: fileSize(posts), unit: "bytes", quiet: common.quiet)
-    let docs = try DocumentCollection.load(posts, grouping: by, strict: common.strict, progress: progress.update)
-    progress.finish()
-    let vectorizer = try TFIDFVectorizer(config, analyzer: .microblog(try tokens.configuration()), lexicon: try tokens.loadLexicon())
-    let bar = ProgressBar("vectorizing", total: docs.texts.count, quiet: common.quiet)
-    let (model, x) = try vectorizer.fitTransform(docs.texts, progress: bar.update)
-    bar.finish()
-    return (docs, model, x)
 }
 
 /// Labels from a `user_id,label[,…]` CSV, aligned with `ids` (−1 for users not in the file).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import LifestyleCore
 import LifestyleText
+import LifestyleVectors
 
 extension ConfigurationError: ConfigurationErrorLike {}
 
@@ -104,6 +105,44 @@ struct TokenizerOptions: ParsableArguments {
 
     func tokenizer() throws -> Tokenizer {
         try Tokenizer(configuration(), lexicon: loadLexicon())
+    }
+}
+
+/// Which posts, grouped how, tokenized how, pruned how: the options every vectorising command shares.
+struct CorpusOptions: ParsableArguments {
+    @Option(help: "Posts file (JSON Lines, CSV with user_id,text, or TSV).")
+    var posts: String
+
+    @Option(help: "One document per user (all posts) or per post.")
+    var by: DocumentCollection.Grouping = .user
+
+    @OptionGroup var tokens: TokenizerOptions
+
+    @Option(name: .customLong("min-df"), help: "Minimum document frequency: a count (2) or a fraction (0.001).")
+    var minDF: String = "2"
+
+    @Option(name: .customLong("max-df"), help: "Maximum document frequency: a count or a fraction (default 1.0 for vectorize, 0.5 for clustering).")
+    var maxDF: String?
+
+    /// Reads the posts and fits TF-IDF on them, with progress bars.
+    func vectorize(defaultMaxDF: String, threads: Int, common: CommonOptions,
+                   configure: (inout VectorizerConfiguration) -> Void = { _ in }) throws -> (DocumentCollection, TFIDFModel, CSRMatrix) {
+        let maxDF = self.maxDF ?? defaultMaxDF
+        var config = VectorizerConfiguration()
+        guard let lo = DocumentFrequency(parsing: minDF) else { throw ValidationError("--min-df \(minDF): expected a count or a fraction") }
+        guard let hi = DocumentFrequency(parsing: maxDF) else { throw ValidationError("--max-df \(maxDF): expected a count or a fraction") }
+        config.minDF = lo
+        config.maxDF = hi
+        config.threads = threads
+        configure(&config)
+        let progress = ProgressBar("reading", total: fileSize(posts), unit: "bytes", quiet: common.quiet)
+        let docs = try DocumentCollection.load(posts, grouping: by, strict: common.strict, progress: progress.update)
+        progress.finish()
+        let vectorizer = try TFIDFVectorizer(config, analyzer: .microblog(try tokens.configuration()), lexicon: try tokens.loadLexicon())
+        let bar = ProgressBar("vectorizing", total: docs.texts.count, quiet: common.quiet)
+        let (model, x) = try vectorizer.fitTransform(docs.texts, progress: bar.update)
+        bar.finish()
+        return (docs, model, x)
     }
 }
 

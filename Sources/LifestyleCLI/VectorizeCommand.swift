@@ -9,19 +9,7 @@ struct VectorizeCommand: ParsableCommand {
         commandName: "vectorize",
         abstract: "Build the TF-IDF matrix of a posts file and print its shape, non-zeros, top features and timings.")
 
-    @Option(help: "Posts file (JSON Lines, CSV with user_id,text, or TSV).")
-    var posts: String
-
-    @Option(help: "One document per user (all posts) or per post.")
-    var by: DocumentCollection.Grouping = .user
-
-    @OptionGroup var tokens: TokenizerOptions
-
-    @Option(name: .customLong("min-df"), help: "Minimum document frequency: a count (2) or a fraction (0.001).")
-    var minDF: String = "2"
-
-    @Option(name: .customLong("max-df"), help: "Maximum document frequency: a count or a fraction (0.5).")
-    var maxDF: String = "1.0"
+    @OptionGroup var corpus: CorpusOptions
 
     @Option(name: .customLong("max-features"), help: "Keep only the N most frequent terms.")
     var maxFeatures: Int?
@@ -45,8 +33,7 @@ struct VectorizeCommand: ParsableCommand {
 
     func run() throws {
         let t0 = monotonicSeconds()
-        let (docs, model, x) = try vectorize(posts: posts, by: by, tokens: tokens, minDF: minDF, maxDF: maxDF,
-                                            threads: threads, common: common) { config in
+        let (docs, model, x) = try corpus.vectorize(defaultMaxDF: "1.0", threads: threads, common: common) { config in
             if hashingBits != nil {
                 config.minDF = .count(1)
                 config.maxDF = .fraction(1)
@@ -61,7 +48,7 @@ struct VectorizeCommand: ParsableCommand {
 
         let s = model.summary
         print(docs.summary)
-        print("documents: \(x.rows) (\(docs.posts) posts, one per \(by.rawValue))")
+        print("documents: \(x.rows) (\(docs.posts) posts, one per \(corpus.by.rawValue))")
         print("matrix: \(x.rows) × \(x.columns), \(x.nnz) non-zeros (\(fmt(100 * Double(x.nnz) / max(1, Double(x.rows) * Double(x.columns)), 4))% dense, \(x.byteSize / 1024) KiB)")
         print("terms: \(s.distinctTerms) seen, \(s.keptTerms) kept; dropped \(s.droppedBelowMinDF) below min-df, \(s.droppedAboveMaxDF) above max-df, \(s.droppedByMaxFeatures) by max-features")
         print("normalisation: " + s.normalization.entries.filter { $0.1 > 0 }.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
