@@ -248,6 +248,29 @@ final class CLIScratch {
         #expect(FileManager.default.fileExists(atPath: "\(out)/vectorizer/vectorizer.json"))
     }
 
+    @Test func clusterFindsTheDemoLifestyles() throws {
+        let r = try CLI.run(["cluster", "--posts", CLI.demoPosts, "--k", "9", "--seed", "1", "--threads", "2",
+                             "--truth", CLI.demoPosts.replacingOccurrences(of: "posts.jsonl", with: "users.csv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.components(separatedBy: "\ncluster ").count == 10, "nine cluster lines")
+        // The demo corpus has nine planted lifestyles; spherical k-means recovers most of them.
+        let nmi = r.stdout.split(separator: "\n").first { $0.contains("NMI") }.flatMap { line in
+            line.split(whereSeparator: { !"0123456789.".contains($0) }).compactMap { Double($0) }.last
+        }
+        #expect((nmi ?? 0) > 0.7, "NMI line: \(r.stdout)")
+    }
+
+    @Test func clusterRejectsTooManyClusters() throws {
+        let dir = CLIScratch()
+        let posts = "\(dir.path)/three.jsonl"
+        let lines = [#"{"user_id":"a","text":"健身"}"#, #"{"user_id":"b","text":"美妆"}"#, #"{"user_id":"c","text":"旅行"}"#]
+        try! Data((lines.joined(separator: "\n") + "\n").utf8)
+            .write(to: URL(fileURLWithPath: posts))
+        let r = try CLI.run(["cluster", "--posts", posts, "--k", "50", "--min-df", "1"])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("k=50"))
+    }
+
     @Test func demoWithMissingPostsExitsTwo() throws {
         let dir = CLIScratch()
         let r = try CLI.run(["demo", "--out", "\(dir.path)/demo", "--posts", "/tmp/lifestyle-none-\(UUID().uuidString).jsonl"])
