@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func everyRandomUserWordWins() {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let alphabet = Array("甲乙丙丁戊").map { String($0) }
         for _ in 0..<50 {
             var entries: [Lexicon.Entry] = []
@@ -104,18 +104,5 @@ import Testing
         } catch {
             #expect("\(error)" == "lex.tsv:2: count: 'many' is not a number")
         }
-    }
-}
-
-/// Small deterministic generator for reproducible random tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

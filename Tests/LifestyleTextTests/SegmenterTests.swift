@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func maximumProbabilityPathMatchesBruteForce() {
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let alphabet: [Character] = ["a", "b", "c", "d"]
         for _ in 0..<200 {
             var entries: [Lexicon.Entry] = []
