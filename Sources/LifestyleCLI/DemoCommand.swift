@@ -36,6 +36,7 @@ struct DemoCommand: ParsableCommand {
         let perPost = try DocumentCollection.load(posts, grouping: .post, strict: common.strict)
         let perUser = try DocumentCollection.load(posts, grouping: .user, strict: common.strict)
         print(perPost.summary)
+        common.reportSkipped(perPost.summary)
         print("\(perUser.ids.count) users, \(perPost.posts) posts")
 
         step("2. new-word discovery (no dictionary)")

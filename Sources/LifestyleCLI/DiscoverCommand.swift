@@ -44,6 +44,7 @@ struct DiscoverCommand: ParsableCommand {
         let docs = try DocumentCollection.load(posts, grouping: .post, strict: common.strict, progress: progress.update)
         progress.finish()
         if !common.quiet { writeStandardError(docs.summary.description + "\n") }
+        common.reportSkipped(docs.summary)
         var tc = TokenizerConfiguration()
         tc.normalization.traditionalToSimplified = traditionalToSimplified
         let runs = try Tokenizer(tc).chineseRuns(of: docs.texts)

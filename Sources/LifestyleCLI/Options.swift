@@ -12,6 +12,14 @@ struct CommonOptions: ParsableArguments {
 
     @Flag(help: "Treat the first malformed input line as a fatal error instead of skipping it.")
     var strict = false
+
+    /// Names the skipped lines (`file:line: field: reason`, the first ten) on standard error.
+    func reportSkipped(_ summary: ReadSummary) {
+        guard !quiet, summary.skippedTotal > 0 else { return }
+        for e in summary.firstErrors { writeStandardError("warning: skipped \(e)\n") }
+        let more = summary.skippedTotal - summary.firstErrors.count
+        if more > 0 { writeStandardError("warning: … and \(more) more skipped lines (see the summary; --strict stops at the first)\n") }
+    }
 }
 
 /// How text becomes tokens.
@@ -138,6 +146,7 @@ struct CorpusOptions: ParsableArguments {
         let progress = ProgressBar("reading", total: fileSize(posts), unit: "bytes", quiet: common.quiet)
         let docs = try DocumentCollection.load(posts, grouping: by, strict: common.strict, progress: progress.update)
         progress.finish()
+        common.reportSkipped(docs.summary)
         let vectorizer = try TFIDFVectorizer(config, analyzer: .microblog(try tokens.configuration()), lexicon: try tokens.loadLexicon())
         let bar = ProgressBar("vectorizing", total: docs.texts.count, quiet: common.quiet)
         let (model, x) = try vectorizer.fitTransform(docs.texts, progress: bar.update)

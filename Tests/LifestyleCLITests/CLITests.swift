@@ -220,6 +220,9 @@ final class CLIScratch {
         #expect(r.stdout.contains("\(posts): 5 lines read, 3 kept, 2 skipped"))
         #expect(r.stdout.contains("user_id: missing: 1"))
         #expect(r.stdout.contains("documents: 3"))
+        // Every skipped line is named, with its line number and field.
+        #expect(r.stderr.contains("\(posts):2: user_id: missing"))
+        #expect(r.stderr.contains("\(posts):4: invalid JSON at column 1"))
     }
 
     @Test func strictStopsAtTheFirstBadLine() throws {
