@@ -106,11 +106,12 @@ func assignRows<I: KMeansInput>(
 
 /// Recomputes centres from labels: means (Lloyd) or re-normalised sums of unit rows (spherical).
 ///
-/// Worker w owns the clusters c ≡ w (mod workers) and scans the rows in ascending order, adding
-/// the ones it owns: every cluster is summed in ascending row order whatever the thread count
-/// (so results are bit-identical), and rows are read sequentially, which the hardware
-/// prefetcher follows. Clusters with no rows keep their previous centre. Returns the member
-/// count per cluster.
+/// Every cluster is summed in ascending row order whatever the thread count (so results are
+/// bit-identical). Spherical CSR: the rows are listed per cluster (counting sort) and each
+/// worker builds whole clusters (zero, sum, normalise) one at a time, so a centre stays in L2
+/// while it is built; clusters go to workers by estimated cost. Otherwise worker w owns the
+/// clusters c ≡ w (mod workers) and scans the rows in ascending order, adding the ones it owns.
+/// Clusters with no rows keep their previous centre. Returns the member count per cluster.
 /// - Complexity: O(workers·n + nnz + k·d) (CSR) or O(n·d + k·d) (dense, `saxpy`).
 func updateCenters<I: KMeansInput>(
     _ input: I, weights: RowWeights, spherical: Bool, labels: UnsafePointer<Int32>, k: Int,
@@ -121,6 +122,60 @@ func updateCenters<I: KMeansInput>(
     for i in 0..<n where labels[i] >= 0 { counts[Int(labels[i])] += 1 }
     let members = counts
     let workers = max(1, min(threads, k))
+    if spherical, let sparse = input as? SparseInput, d > 0 {
+        // Cluster by cluster: the rows of each cluster (ascending, as in the row scan below) are
+        // listed by a counting sort, so one centre (d floats) is zeroed, summed, normalised and
+        // scaled while it sits in L2 instead of scattering into all k centres at once.
+        var start = [Int](repeating: 0, count: k + 1)
+        for c in 0..<k { start[c + 1] = start[c] + counts[c] }
+        var order = [Int32](repeating: 0, count: max(1, start[k]))
+        var fill = start
+        for i in 0..<n where labels[i] >= 0 {
+            let c = Int(labels[i])
+            order[fill[c]] = Int32(i)
+            fill[c] += 1
+        }
+        let starts = start
+        // Clusters go to workers largest first, each to the least loaded worker (by non-zeros
+        // to add plus the d-long passes): which worker sums a cluster does not change its sums.
+        var owned = [[Int]](repeating: [], count: workers)
+        if workers == 1 {
+            owned[0] = Array(0..<k)
+        } else {
+            var load = [Int](repeating: 0, count: workers)
+            var cost = [Int](repeating: 0, count: k)
+            sparse.matrix.rowPointers.withUnsafeBufferPointer { rp in
+                for c in 0..<k where counts[c] > 0 {
+                    var nz = 0
+                    for r in start[c]..<start[c + 1] { let i = Int(order[r]); nz += rp[i + 1] - rp[i] }
+                    cost[c] = nz + 4 * d
+                }
+            }
+            for c in (0..<k).sorted(by: { cost[$0] != cost[$1] ? cost[$0] > cost[$1] : $0 < $1 }) where counts[c] > 0 {
+                var best = 0
+                for w in 1..<workers where load[w] < load[best] { best = w }
+                owned[best].append(c)
+                load[best] += cost[c]
+            }
+        }
+        let assignment = owned
+        order.withUnsafeBufferPointer { ob in
+            weights.scale.withUnsafeBufferPointer { sb in
+                let ctx = UncheckedSendable((centers, ob.baseAddress!, sb.baseAddress!))
+                forEachChunk(workers, threads: threads) { w, _ in
+                    let (centers, order, scale) = ctx.value
+                    for c in assignment[w] where members[c] > 0 {
+                        let target = centers + c * d
+                        target.update(repeating: 0, count: d)
+                        sparse.accumulate(rows: order + starts[c], count: members[c], scale: scale, into: target)
+                        let norm = cblas_snrm2(Int32(d), target, 1)
+                        if norm > 0 { cblas_sscal(Int32(d), 1 / norm, target, 1) }
+                    }
+                }
+            }
+        }
+        return counts
+    }
     let ctx = UncheckedSendable((centers, labels))
     forEachChunk(workers, threads: threads) { w, _ in
         let (centers, labels) = ctx.value

@@ -51,49 +51,117 @@ struct SparseInput: KMeansInput {
         }}}
     }
 
-    /// Transposes `centers` into `aux` (d × paddedWidth(k), padding left as initialised, i.e. 0) in fixed feature blocks; the shift is summed per
-    /// block and the blocks in order, so it does not depend on `threads`.
+    /// Transposes `centers` into `aux` (d × paddedWidth(k), padding left as initialised, i.e. 0) in fixed feature blocks;
+    /// the shift is summed per block and the blocks in order, so it does not depend on `threads`.
     func refreshAuxiliary(centers: UnsafePointer<Float>, k: Int, aux: UnsafeMutablePointer<Float>, threads: Int) -> Double {
         let d = dimension
         let kp = paddedWidth(k)
-        // Blocks of 512 features: each centre's 512 values are one 2 KiB sequential read (the
-        // hardware prefetcher follows it), and the 512 × kp destination tile stays in L2 while
-        // all k centres are written into it.
+        // Blocks of 512 features: the 512 × kp destination tile stays in L2 while all k centres
+        // are written into it. Centres go in groups of 8: one SIMD8 holds feature j of 8
+        // centres (8 sequential source streams) and is stored as one contiguous 32-byte piece of
+        // the feature-major row.
         let block = 512
         let blocks = (d + block - 1) / block
+        guard k > 0, blocks > 0 else { return 0 }
         var partial = [Double](repeating: 0, count: blocks)
         let src = UncheckedSendable(centers), dst = SharedPointer(aux)
         partial.withUnsafeMutableBufferPointer { pb in
             let out = SharedPointer(pb.baseAddress!)
             forEachChunk(blocks, threads: threads) { b, _ in
-                var s = 0.0
                 let j0 = b * block, j1 = min(d, j0 + block)
-                for c in 0..<k {
-                    let from = src.value + c * d
-                    let to = dst.base + c
-                    // Four independent partial sums: one serial chain would cost a dependent
-                    // add per element; a Float partial of ≤ 64 squares per centre loses nothing.
-                    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-                    var j = j0
-                    while j &+ 4 <= j1 {
-                        let n0 = from[j], n1 = from[j &+ 1], n2 = from[j &+ 2], n3 = from[j &+ 3]
-                        let e0 = n0 - to[j &* kp], e1 = n1 - to[(j &+ 1) &* kp], e2 = n2 - to[(j &+ 2) &* kp], e3 = n3 - to[(j &+ 3) &* kp]
-                        to[j &* kp] = n0; to[(j &+ 1) &* kp] = n1; to[(j &+ 2) &* kp] = n2; to[(j &+ 3) &* kp] = n3
-                        s0 += e0 * e0; s1 += e1 * e1; s2 += e2 * e2; s3 += e3 * e3
-                        j &+= 4
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: kp) { perCentre in
+                    let sums = perCentre.baseAddress!
+                    var c0 = 0
+                    while c0 &+ 8 <= k {
+                        let from = src.value + c0 * d
+                        let to = UnsafeMutableRawPointer(dst.base + c0)
+                        // Per centre, four partial sums of squared changes by j mod 4 (the tail
+                        // goes to the first), each in ascending j: a Float partial of ≤ 128
+                        // squares per centre loses nothing.
+                        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
+                        @inline(__always) func column(_ j: Int) -> SIMD8<Float> {
+                            SIMD8(from[j], from[d &+ j], from[2 &* d &+ j], from[3 &* d &+ j],
+                                  from[4 &* d &+ j], from[5 &* d &+ j], from[6 &* d &+ j], from[7 &* d &+ j])
+                        }
+                        @inline(__always) func step(_ j: Int, _ s: inout SIMD8<Float>) {
+                            let nv = column(j)
+                            let at = to + j &* kp &* 4
+                            let e = nv - at.loadUnaligned(as: SIMD8<Float>.self)
+                            at.storeBytes(of: nv, as: SIMD8<Float>.self)
+                            s += e * e
+                        }
+                        @inline(__always) func put(_ j: Int, _ nv: SIMD8<Float>, _ s: inout SIMD8<Float>) {
+                            let at = to + j &* kp &* 4
+                            let e = nv - at.loadUnaligned(as: SIMD8<Float>.self)
+                            at.storeBytes(of: nv, as: SIMD8<Float>.self)
+                            s += e * e
+                        }
+                        var j = j0
+                        while j &+ 4 <= j1 {
+                            // Features j..j+3 of the 8 centres: eight 4-wide loads and two 4 × 4 transposes.
+                            let (l0, l1, l2, l3) = transpose4(load4(from + j), load4(from + (d &+ j)), load4(from + (2 &* d &+ j)), load4(from + (3 &* d &+ j)))
+                            let (h0, h1, h2, h3) = transpose4(load4(from + (4 &* d &+ j)), load4(from + (5 &* d &+ j)), load4(from + (6 &* d &+ j)), load4(from + (7 &* d &+ j)))
+                            put(j, SIMD8(lowHalf: l0, highHalf: h0), &s0)
+                            put(j &+ 1, SIMD8(lowHalf: l1, highHalf: h1), &s1)
+                            put(j &+ 2, SIMD8(lowHalf: l2, highHalf: h2), &s2)
+                            put(j &+ 3, SIMD8(lowHalf: l3, highHalf: h3), &s3)
+                            j &+= 4
+                        }
+                        while j < j1 { step(j, &s0); j &+= 1 }
+                        let t = (s0 + s1) + (s2 + s3)
+                        for l in 0..<8 { sums[c0 + l] = t[l] }
+                        c0 &+= 8
                     }
-                    while j < j1 {
-                        let n0 = from[j], e0 = n0 - to[j &* kp]
-                        to[j &* kp] = n0
-                        s0 += e0 * e0
-                        j &+= 1
+                    // The last centres (k not a multiple of 8) one at a time, with the same partial sums.
+                    for c in c0..<k {
+                        let from = src.value + c * d
+                        let to = dst.base + c
+                        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                        var j = j0
+                        while j &+ 4 <= j1 {
+                            let n0 = from[j], n1 = from[j &+ 1], n2 = from[j &+ 2], n3 = from[j &+ 3]
+                            let e0 = n0 - to[j &* kp], e1 = n1 - to[(j &+ 1) &* kp], e2 = n2 - to[(j &+ 2) &* kp], e3 = n3 - to[(j &+ 3) &* kp]
+                            to[j &* kp] = n0; to[(j &+ 1) &* kp] = n1; to[(j &+ 2) &* kp] = n2; to[(j &+ 3) &* kp] = n3
+                            s0 += e0 * e0; s1 += e1 * e1; s2 += e2 * e2; s3 += e3 * e3
+                            j &+= 4
+                        }
+                        while j < j1 {
+                            let n0 = from[j], e0 = n0 - to[j &* kp]
+                            to[j &* kp] = n0
+                            s0 += e0 * e0
+                            j &+= 1
+                        }
+                        sums[c] = (s0 + s1) + (s2 + s3)
                     }
-                    s += Double((s0 + s1) + (s2 + s3))
+                    var s = 0.0
+                    for c in 0..<k { s += Double(sums[c]) }
+                    out[b] = s
                 }
-                out[b] = s
             }
         }
         return partial.reduce(0, +)
+    }
+
+    /// Adds `scale[i]` × row i to `target` for the `count` rows listed in `list`, in list order
+    /// (the same sums as `add(row:scale:to:)` row by row).
+    func accumulate(rows list: UnsafePointer<Int32>, count: Int, scale: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+        matrix.rowPointers.withUnsafeBufferPointer { rpb in
+        matrix.columnIndices.withUnsafeBufferPointer { cib in
+        matrix.values.withUnsafeBufferPointer { vsb in
+            guard let rp = rpb.baseAddress, let ci = cib.baseAddress, let vs = vsb.baseAddress else { return }
+            var r = 0
+            while r < count {
+                let i = Int(list[r])
+                let s = scale[i]
+                var p = rp[i]
+                let end = rp[i &+ 1]
+                while p < end {
+                    target[Int(ci[p])] += s * vs[p]
+                    p &+= 1
+                }
+                r &+= 1
+            }
+        }}}
     }
 
     func add(row i: Int, scale: Float, to target: UnsafeMutablePointer<Float>) {
@@ -165,4 +233,19 @@ struct SparseInput: KMeansInput {
         for j in 0..<dimension { let m = sum[j] / n; total += max(0, sq[j] / n - m * m) }
         return total
     }
+}
+
+@inline(__always)
+private func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+}
+
+/// Columns of the 4 × 4 matrix whose rows are r0…r3.
+@inline(__always)
+private func transpose4(_ r0: SIMD4<Float>, _ r1: SIMD4<Float>, _ r2: SIMD4<Float>, _ r3: SIMD4<Float>)
+    -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
+    let t0 = SIMD4(r0[0], r1[0], r0[1], r1[1]), t1 = SIMD4(r2[0], r3[0], r2[1], r3[1])
+    let t2 = SIMD4(r0[2], r1[2], r0[3], r1[3]), t3 = SIMD4(r2[2], r3[2], r2[3], r3[3])
+    return (SIMD4(t0[0], t0[1], t1[0], t1[1]), SIMD4(t0[2], t0[3], t1[2], t1[3]),
+            SIMD4(t2[0], t2[1], t3[0], t3[1]), SIMD4(t2[2], t2[3], t3[2], t3[3]))
 }
