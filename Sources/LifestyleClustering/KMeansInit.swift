@@ -59,6 +59,11 @@ struct Initializer<I: KMeansInput> {
         }
     }
 
+    /// Buffers for scoring `m` candidate centres against every row at once.
+    func candidateScratch(candidates m: Int) -> CandidateScratch {
+        CandidateScratch(candidates: m, rows: n, dimension: d, auxiliaryCount: input.auxiliaryCount(k: m))
+    }
+
     /// Greedy k-means++ (Arthur & Vassilvitskii 2007; scikit-learn's variant): each step draws
     /// 2 + ⌊ln k⌋ candidates with probability ∝ D(x)² (here: the metric distance) and keeps the
     /// one that lowers the total potential most. `weightsOverride` gives per-row sample weights
@@ -66,13 +71,9 @@ struct Initializer<I: KMeansInput> {
     /// - Complexity: O(k · (2 + ln k) · nnz) for CSR, the same in GEMM FLOPs for dense.
     func kMeansPlusPlus(k: Int, rng: inout SeededGenerator, into centers: UnsafeMutablePointer<Float>, sampleWeights: [Float]? = nil) {
         let trials = 2 + Int(log(Double(k)))
-        let cand = UnsafeMutablePointer<Float>.allocate(capacity: max(1, trials * d))
-        let auxCount = max(1, input.auxiliaryCount(k: trials))
-        let aux = UnsafeMutablePointer<Float>.allocate(capacity: auxCount)
-        let cn2 = UnsafeMutablePointer<Float>.allocate(capacity: trials)
-        let dist = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * trials))
-        defer { cand.deallocate(); aux.deallocate(); cn2.deallocate(); dist.deallocate() }
-        aux.initialize(repeating: 0, count: auxCount)
+        let scratch = candidateScratch(candidates: trials)
+        defer { scratch.deallocate() }
+        let (cand, aux, cn2, dist) = (scratch.candidates, scratch.auxiliary, scratch.norms, scratch.distances)
         let w: [Float] = sampleWeights ?? [Float](repeating: 1, count: n)
         var closest = [Float](repeating: 0, count: n)
 
@@ -128,4 +129,28 @@ func searchSorted(_ cumulative: [Double], _ x: Double, count: Int) -> Int {
         if cumulative[mid] < x { lo = mid + 1 } else { hi = mid }
     }
     return min(lo, count - 1)
+}
+
+/// Scratch for scoring a batch of candidate centres against every row: the candidates (m × d),
+/// the input's auxiliary layout of them, their squared norms, and the n × m distance table.
+struct CandidateScratch {
+    let candidates: UnsafeMutablePointer<Float>
+    let auxiliary: UnsafeMutablePointer<Float>
+    let norms: UnsafeMutablePointer<Float>
+    let distances: UnsafeMutablePointer<Float>
+
+    init(candidates m: Int, rows n: Int, dimension d: Int, auxiliaryCount: Int) {
+        candidates = .allocate(capacity: max(1, m * d))
+        auxiliary = .allocate(capacity: max(1, auxiliaryCount))
+        auxiliary.initialize(repeating: 0, count: max(1, auxiliaryCount))
+        norms = .allocate(capacity: max(1, m))
+        distances = .allocate(capacity: max(1, n * m))
+    }
+
+    func deallocate() {
+        candidates.deallocate()
+        auxiliary.deallocate()
+        norms.deallocate()
+        distances.deallocate()
+    }
 }

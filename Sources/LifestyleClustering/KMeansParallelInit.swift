@@ -13,13 +13,9 @@ extension Initializer {
         var closest = [Float](repeating: .greatestFiniteMagnitude, count: n)
         var nearest = [Int32](repeating: 0, count: n)
         let batch = 32
-        let cand = UnsafeMutablePointer<Float>.allocate(capacity: max(1, batch * d))
-        let auxCount = max(1, input.auxiliaryCount(k: batch))
-        let aux = UnsafeMutablePointer<Float>.allocate(capacity: auxCount)
-        let cn2 = UnsafeMutablePointer<Float>.allocate(capacity: batch)
-        let dist = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * batch))
-        defer { cand.deallocate(); aux.deallocate(); cn2.deallocate(); dist.deallocate() }
-        aux.initialize(repeating: 0, count: auxCount)
+        let scratch = candidateScratch(candidates: batch)
+        defer { scratch.deallocate() }
+        let (cand, aux, cn2, dist) = (scratch.candidates, scratch.auxiliary, scratch.norms, scratch.distances)
 
         /// Folds the distances to newly chosen rows into `closest`/`nearest`.
         func absorb(_ fresh: ArraySlice<Int>, offset: Int) {
