@@ -13,10 +13,13 @@ let package = Package(
         .library(name: "LifestyleText", targets: ["LifestyleText"]),
         .library(name: "LifestyleVectors", targets: ["LifestyleVectors"]),
         .library(name: "LifestyleClustering", targets: ["LifestyleClustering"]),
+        .library(name: "LifestyleCRM", targets: ["LifestyleCRM"]),
+        .library(name: "LifestyleLookalike", targets: ["LifestyleLookalike"]),
         .executable(name: "lifestyle", targets: ["LifestyleCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -35,16 +38,31 @@ let package = Package(
             name: "LifestyleClustering",
             dependencies: ["LifestyleCore", "LifestyleText", "LifestyleVectors", "CBLAS", "CLAPACKE", "CLifestyleShims"],
             swiftSettings: optimized),
+        // CRM side of the loop: purchases, accounts, prospects, RFM and quality-customer selection.
+        .target(name: "LifestyleCRM", dependencies: ["LifestyleCore"], swiftSettings: optimized),
+        // The S-CRM loop: lifestyle clusters of quality customers, cards, purchase likelihood,
+        // evaluation, the model directory.
+        .target(
+            name: "LifestyleLookalike",
+            dependencies: [
+                "LifestyleCore", "LifestyleCRM", "LifestyleText", "LifestyleVectors", "LifestyleClustering", "CBLAS",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: optimized),
         .executableTarget(
             name: "LifestyleCLI",
             dependencies: [
                 "LifestyleCore", "LifestyleText", "LifestyleVectors", "LifestyleClustering",
+                "LifestyleCRM", "LifestyleLookalike",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "LifestyleCoreTests", dependencies: ["LifestyleCore"]),
         .testTarget(name: "LifestyleTextTests", dependencies: ["LifestyleText"]),
         .testTarget(name: "LifestyleVectorsTests", dependencies: ["LifestyleVectors"], exclude: ["Fixtures"]),
         .testTarget(name: "LifestyleClusteringTests", dependencies: ["LifestyleClustering", "LifestyleVectors", "CBLAS"], exclude: ["Fixtures"]),
+        .testTarget(name: "LifestyleCRMTests", dependencies: ["LifestyleCRM"]),
+        .testTarget(name: "LifestyleLookalikeTests", dependencies: ["LifestyleLookalike", "LifestyleCRM", "LifestyleVectors"]),
         .testTarget(name: "LifestyleCLITests", dependencies: ["LifestyleCore"]),
     ],
     swiftLanguageModes: [.v6]
