@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "LifestyleLookalike",
             dependencies: [
-                "LifestyleCore", "LifestyleCRM", "LifestyleText", "LifestyleVectors", "LifestyleClustering", "CBLAS",
+                "LifestyleCore", "LifestyleCRM", "LifestyleText", "LifestyleVectors", "LifestyleClustering", "CBLAS", "CLifestyleShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: optimized),

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Make the Lifestyle demo microblog corpus (posts.jsonl + users.csv).
+"""Make the Lifestyle demo corpus: microblog posts (posts.jsonl + users.csv)
+and a simulated brand CRM (purchases.csv + accounts.csv, answer key truth.csv).
 
 Everything here was written for this project: the phrase banks and sentence
 templates below are original, no third-party corpus is used.  The output is a
@@ -24,6 +25,27 @@ purchases from users.csv):
 Template syntax: {bank} draws from the lifestyle's banks (then the global
 banks); {a|b|c} picks one alternative; {N:a-b} an integer; {F:a-b} a number
 with one decimal; {P:a-b} a price (¥299, 299元, 299块, ￥299).
+
+CRM side (make_crm(), run after the posts on its OWN random stream,
+random.Random(seed * 1_000_003 + 17), so posts.jsonl and users.csv are exactly
+what they were before the CRM side existed):
+  * one made-up dairy brand (星奶乳业 Xingnai).  Whether a user buys depends on
+    the PRIMARY lifestyle only: 母婴 0.55, 健身 0.45, 宠物 0.38, others 0.03;
+  * a catalogue of 6 SKUs (CRM_SKUS); each buying lifestyle takes its
+    favourite SKU in ~60 % of its orders (母婴 SKU-NAI-01 infant formula,
+    健身 SKU-DBF-01 whey protein, 宠物 SKU-YNF-01 pet goat milk);
+  * 1-6 orders a customer, mostly inside the post window, some up to 400 days
+    before its end (a few customers only that early: a 365-day recency filter
+    drops them); one SKU line an order, amount = quantity x discounted unit
+    price, 2 decimals; ~5 % of orders get a return line (same order_id and
+    sku, negative amount, 1-9 days later);
+  * 60 % of buyers are known (customer id c0001... + account row); 10 % more
+    customers (relative to the known ones) have purchases but no account;
+    3-5 known customers have a second account on a post-less user id (u9xxx).
+    Unknown buyers are not in the CRM at all;
+  * purchases.csv  customer_id,order_id,sku,amount,purchased_at
+    accounts.csv   customer_id,user_id
+    truth.csv      user_id,purchaser,known   (answer key, never a model input)
 """
 import argparse
 import csv
@@ -1349,6 +1371,243 @@ def make_posts(rng, users, lifestyles, chatter):
     return posts
 
 
+# --------------------------------------------------------------------------
+# CRM simulation: one brand's purchases, its customer accounts, answer key.
+# --------------------------------------------------------------------------
+# The brand is a made-up dairy and nutrition maker (星奶乳业, "Xingnai").  Its
+# purchases depend on the user's PRIMARY lifestyle only.  Three lifestyles buy
+# it; every other lifestyle buys with a small background probability.
+CRM_BRAND = "星奶乳业 Xingnai"
+CRM_BUYING = {"母婴": 0.55, "健身": 0.45, "宠物": 0.38}   # primary -> P(buyer)
+CRM_BACKGROUND = 0.03                                      # any other primary
+
+# sku -> (description, unit price in fen, quantity weights)
+CRM_SKUS = {
+    "SKU-NAI-01": ("婴儿配方奶粉1段 800g", 35800, [(1, 3), (2, 4), (3, 2), (4, 1)]),
+    "SKU-NAI-03": ("幼儿配方奶粉3段 800g", 29800, [(1, 3), (2, 4), (3, 2), (4, 1)]),
+    "SKU-DBF-01": ("乳清蛋白粉 2.27kg", 42900, [(1, 5), (2, 2)]),
+    "SKU-YNF-01": ("宠物羊奶粉 400g", 7900, [(1, 4), (2, 3), (3, 2)]),
+    "SKU-SNA-01": ("高蛋白希腊酸奶 12杯", 6990, [(1, 5), (2, 3), (3, 1)]),
+    "SKU-NLB-01": ("儿童奶酪棒 50支", 11900, [(1, 5), (2, 2)]),
+}
+CRM_SKU_ORDER = list(CRM_SKUS)   # fixed order for weighted draws
+# Each buying lifestyle takes its favourite SKU in about 60 % of its orders;
+# the other 40 % follow these weights.  Background buyers use "*".
+CRM_FAVOURITE = {"母婴": "SKU-NAI-01", "健身": "SKU-DBF-01", "宠物": "SKU-YNF-01"}
+CRM_FAVOURITE_SHARE = 0.60
+CRM_OTHER_WEIGHTS = {
+    "母婴": {"SKU-NAI-03": 4, "SKU-NLB-01": 3, "SKU-SNA-01": 2, "SKU-DBF-01": 0.5,
+             "SKU-YNF-01": 0.5},
+    "健身": {"SKU-SNA-01": 5, "SKU-NAI-01": 0.5, "SKU-NAI-03": 0.5,
+             "SKU-NLB-01": 1, "SKU-YNF-01": 0.5},
+    "宠物": {"SKU-SNA-01": 3, "SKU-NLB-01": 2, "SKU-DBF-01": 1, "SKU-NAI-01": 0.5,
+             "SKU-NAI-03": 0.5},
+    "*": {"SKU-SNA-01": 5, "SKU-NLB-01": 3, "SKU-DBF-01": 2, "SKU-NAI-01": 1,
+          "SKU-NAI-03": 1, "SKU-YNF-01": 1},
+}
+CRM_KNOWN_SHARE = 0.60        # buyers with a CRM customer id and a linked account
+CRM_EXTRA_SHARE = 0.10        # extra customers (relative to known) with no account
+CRM_TWIN_ACCOUNTS = (3, 5)    # known customers with a second, post-less account
+CRM_ORDER_COUNT_WEIGHTS = [(1, 30), (2, 25), (3, 18), (4, 12), (5, 9), (6, 6)]
+CRM_RETURN_RATE = 0.05
+CRM_DISCOUNT_PCT = [(100, 5), (95, 3), (90, 3), (88, 1), (85, 2)]
+CRM_HOUR_WEIGHTS = [1, 0.5, 0.3, 0.2, 0.1, 0.1, 0.3, 1, 2, 3, 3, 3, 4, 3, 3, 3,
+                    3, 3, 4, 5, 7, 8, 7, 4]
+CRM_LOOKBACK = 400            # oldest purchase: this many days before the window end
+CRM_RECENCY = 365             # the engine's default recency window, for the summary
+# Customer timing: most buy inside the post window; some also bought before it;
+# a few are lapsed and bought only 365-400 days before the window end, so a
+# 365-day recency filter drops them.
+CRM_TIMING_WEIGHTS = [("active", 83), ("spanning", 12), ("lapsed", 5)]
+
+
+def crm_rng(seed):
+    """The CRM's own random stream.  It never touches the posts' stream, so
+    posts.jsonl and users.csv are the same with or without the CRM side."""
+    return random.Random(seed * 1_000_003 + 17)
+
+
+def fmt_fen(fen):
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return "%s%d.%02d" % (sign, fen // 100, fen % 100)
+
+
+def make_crm(seed, users):
+    """Simulate the brand's CRM from users.csv-level data (primary lifestyle).
+
+    Returns (purchases, accounts, truth, info).  purchases are rows
+    (customer_id, order_id, sku, amount_fen, datetime); accounts (customer_id,
+    user_id); truth (user_id, purchaser, known)."""
+    rng = crm_rng(seed)
+    end = START + timedelta(days=DAYS)          # 2026-04-01 00:00, window end
+    n_users = len(users)
+
+    # 1. Who buys: depends on the primary lifestyle only.
+    buyers = [u for u in users
+              if rng.random() < CRM_BUYING.get(u["primary"], CRM_BACKGROUND)]
+
+    # 2. Which buyers the brand knows (customer id + linked account).
+    n_known = round(CRM_KNOWN_SHARE * len(buyers))
+    known_idx = sorted(rng.sample(range(len(buyers)), n_known))
+    known = [buyers[i] for i in known_idx]
+    known_ids = {u["user_id"] for u in known}
+
+    # 3. CRM customers: the known buyers plus extra customers who have no
+    #    account (offline shoppers).  An extra customer's hidden lifestyle is
+    #    drawn like a known buyer's, so their SKU mix looks the same.
+    customers = [{"user_id": u["user_id"], "lifestyle": u["primary"]} for u in known]
+    n_extra = round(CRM_EXTRA_SHARE * n_known)
+    for _ in range(n_extra):
+        customers.append({"user_id": "", "lifestyle": rng.choice(known)["primary"]
+                          if known else "*"})
+    rng.shuffle(customers)          # ids carry no hint of known vs extra
+    for i, c in enumerate(customers):
+        c["customer_id"] = "c%04d" % (i + 1)
+
+    # 4. Accounts; a few known customers have a second account on a user id
+    #    that has no posts (not in users.csv).
+    accounts = [(c["customer_id"], c["user_id"]) for c in customers if c["user_id"]]
+    linked = [c for c in customers if c["user_id"]]
+    n_twin = min(len(linked), rng.randint(*CRM_TWIN_ACCOUNTS))
+    lo = max(9001, n_users + 1)
+    ghost_nums = sorted(rng.sample(range(lo, lo + 999), n_twin))
+    twins = sorted(rng.sample(range(len(linked)), n_twin))
+    for k, i in enumerate(twins):
+        accounts.append((linked[i]["customer_id"], "u%04d" % ghost_nums[k]))
+    accounts.sort()
+
+    # 5. Orders.  Day offsets are relative to START: the window is [0, DAYS);
+    #    the earliest allowed day is DAYS - CRM_LOOKBACK.
+    earliest = DAYS - CRM_LOOKBACK                  # -218
+    recency_cut = DAYS - CRM_RECENCY                # -183
+    hours = [(h, w) for h, w in enumerate(CRM_HOUR_WEIGHTS)]
+
+    def when(day):
+        return START + timedelta(days=day, hours=weighted_choice(rng, hours),
+                                 minutes=rng.randint(0, 59),
+                                 seconds=rng.randint(0, 59))
+
+    orders = []    # (datetime, customer_id, seq, sku, qty, unit_paid_fen, day)
+    customers.sort(key=lambda c: c["customer_id"])
+    for c in customers:
+        n = weighted_choice(rng, CRM_ORDER_COUNT_WEIGHTS)
+        timing = weighted_choice(rng, CRM_TIMING_WEIGHTS)
+        if timing == "lapsed":
+            days = [rng.randint(earliest, recency_cut - 1) for _ in range(n)]
+        elif timing == "spanning":
+            n_old = rng.randint(1, max(1, n - 1)) if n > 1 else 1
+            days = [rng.randint(earliest, -1) for _ in range(n_old)]
+            days += [rng.randint(0, DAYS - 1) for _ in range(n - n_old)]
+        else:
+            days = [rng.randint(0, DAYS - 1) for _ in range(n)]
+        days.sort()
+        ls = c["lifestyle"]
+        fav = CRM_FAVOURITE.get(ls)
+        other = CRM_OTHER_WEIGHTS[ls if ls in CRM_OTHER_WEIGHTS else "*"]
+        other_items = [(s, other[s]) for s in CRM_SKU_ORDER if other.get(s)]
+        for seq, day in enumerate(days):
+            if fav and rng.random() < CRM_FAVOURITE_SHARE:
+                sku = fav
+            else:
+                sku = weighted_choice(rng, other_items)
+            _, unit, qty_w = CRM_SKUS[sku]
+            qty = weighted_choice(rng, qty_w)
+            pct = weighted_choice(rng, CRM_DISCOUNT_PCT)
+            unit_paid = (unit * pct + 50) // 100
+            orders.append((when(day), c["customer_id"], seq, sku, qty, unit_paid, day))
+    orders.sort(key=lambda o: (o[0], o[1], o[2]))
+
+    # 6. Order ids in time order; about 5 % of orders get a return line
+    #    (same order_id and sku, negative amount, 1-9 days later, never after
+    #    the window end).
+    purchases = []
+    n_returns = 0
+    for i, (ts, cid, _, sku, qty, unit_paid, day) in enumerate(orders):
+        oid = "o%06d" % (i + 1)
+        purchases.append((cid, oid, sku, unit_paid * qty, ts))
+        if rng.random() < CRM_RETURN_RATE:
+            room = DAYS - 1 - day
+            if room >= 1:
+                r_qty = qty if (qty == 1 or rng.random() < 0.5) else 1
+                rts = when(day + rng.randint(1, min(9, room)))
+                purchases.append((cid, oid, sku, -unit_paid * r_qty, rts))
+                n_returns += 1
+    purchases.sort(key=lambda p: (p[4], p[1], p[3]))
+
+    buyer_ids = {u["user_id"] for u in buyers}
+    truth = [(u["user_id"], int(u["user_id"] in buyer_ids),
+              int(u["user_id"] in known_ids)) for u in users]
+
+    last = {}
+    for cid, _, _, amount, ts in purchases:
+        if amount > 0:
+            last[cid] = max(last.get(cid, ts), ts)
+    info = {
+        "buyers": buyers, "known": known, "customers": customers,
+        "n_extra": n_extra, "n_twin": n_twin, "orders": orders,
+        "n_returns": n_returns, "end": end,
+        "lapsed": sorted(cid for cid in last
+                         if last[cid] < end - timedelta(days=CRM_RECENCY)),
+        "with_old_orders": sorted({o[1] for o in orders
+                                   if o[0] < end - timedelta(days=CRM_RECENCY)}),
+        "before_window": sum(1 for o in orders if o[6] < 0),
+    }
+    return purchases, accounts, truth, info
+
+
+def write_crm(out, purchases, accounts, truth):
+    def write(name, header, rows):
+        with open(os.path.join(out, name), "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(header)
+            w.writerows(rows)
+    write("purchases.csv", ["customer_id", "order_id", "sku", "amount", "purchased_at"],
+          [(cid, oid, sku, fmt_fen(a), ts.strftime("%Y-%m-%dT%H:%M:%S"))
+           for cid, oid, sku, a, ts in purchases])
+    write("accounts.csv", ["customer_id", "user_id"], accounts)
+    write("truth.csv", ["user_id", "purchaser", "known"], truth)
+
+
+def print_crm_summary(users, lifestyles, purchases, accounts, info):
+    buyers, known = info["buyers"], info["known"]
+    known_ids = {u["user_id"] for u in known}
+    print("CRM (%s): buyers %d, known %d, extra customers %d, customers %d" % (
+        CRM_BRAND, len(buyers), len(known), info["n_extra"], len(info["customers"])))
+    for ls in lifestyles:
+        nu = sum(1 for u in users if u["primary"] == ls.name)
+        nb = sum(1 for u in buyers if u["primary"] == ls.name)
+        nk = sum(1 for u in buyers if u["primary"] == ls.name and u["user_id"] in known_ids)
+        p = CRM_BUYING.get(ls.name, CRM_BACKGROUND)
+        print("  %s p=%.2f primary %d buyers %d (%.0f%%) known %d" % (
+            ls.name, p, nu, nb, 100.0 * nb / max(1, nu), nk))
+    orders = info["orders"]
+    print("  orders %d (before the post window %d), return lines %d, purchase rows %d" % (
+        len(orders), info["before_window"], info["n_returns"], len(purchases)))
+    print("  accounts %d rows (%d customers with a second, post-less account)" % (
+        len(accounts), info["n_twin"]))
+    print("  customers with an order older than %d days %d; whose last order is older %d" % (
+        CRM_RECENCY, len(info["with_old_orders"]), len(info["lapsed"])))
+    if purchases:
+        first = min(p[4] for p in purchases)
+        last = max(p[4] for p in purchases)
+        print("  purchased_at %s .. %s" % (first.strftime("%Y-%m-%dT%H:%M:%S"),
+                                           last.strftime("%Y-%m-%dT%H:%M:%S")))
+    net = sum(p[3] for p in purchases)
+    gross = sum(p[3] for p in purchases if p[3] > 0)
+    print("  amount gross %s, returned %s, net %s" % (
+        fmt_fen(gross), fmt_fen(gross - net), fmt_fen(net)))
+    by_cust = {c["customer_id"]: c["lifestyle"] for c in info["customers"]}
+    for name, fav in CRM_FAVOURITE.items():
+        mine = [o for o in orders if by_cust[o[1]] == name]
+        nf = sum(1 for o in mine if o[3] == fav)
+        print("  %s orders %d, %s %d (%.0f%%)" % (
+            name, len(mine), fav, nf, 100.0 * nf / max(1, len(mine))))
+    for sku in CRM_SKU_ORDER:
+        print("  %s %-24s orders %d" % (sku, CRM_SKUS[sku][0],
+                                        sum(1 for o in orders if o[3] == sku)))
+
+
 def main():
     ap = argparse.ArgumentParser(description="Make the Lifestyle demo corpus.")
     ap.add_argument("--seed", type=int, default=1)
@@ -1378,6 +1637,10 @@ def main():
         for u in users:
             w.writerow([u["user_id"], u["primary"], u["secondary"]])
 
+    # The CRM side runs after the posts, on its own random stream.
+    purchases, accounts, truth, crm_info = make_crm(args.seed, users)
+    write_crm(args.out, purchases, accounts, truth)
+
     if not args.quiet:
         n_chars = sum(len(p["text"]) for p in posts)
         print("users %d, posts %d, text chars %d (mean %.1f), bytes %d" % (
@@ -1390,6 +1653,7 @@ def main():
         print("  with secondary %d, traditional-script users %d" % (
             sum(1 for u in users if u["secondary"]),
             sum(1 for u in users if u["style"]["trad"])))
+        print_crm_summary(users, lifestyles, purchases, accounts, crm_info)
 
 
 if __name__ == "__main__":
