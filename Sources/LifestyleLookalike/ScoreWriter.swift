@@ -1,0 +1,361 @@
+import Foundation
+import LifestyleCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One prospect's result, as written to the scores file.
+public struct ScoredProspect: Sendable, Equatable {
+    public var userID: String
+    /// Purchase likelihood in [0, 1].
+    public var score: Double
+    /// Nearest lifestyle cluster and the cosine similarity to it.
+    public var cluster: Int
+    public var similarity: Double
+    /// Terms that drove the match (largest contributions to the similarity).
+    public var terms: [String]
+    /// Recommended SKUs (the nearest cluster's product affinity).
+    public var skus: [String]
+
+    public init(userID: String, score: Double, cluster: Int, similarity: Double, terms: [String], skus: [String]) {
+        self.userID = userID
+        self.score = score
+        self.cluster = cluster
+        self.similarity = similarity
+        self.terms = terms
+        self.skus = skus
+    }
+}
+
+public enum ScoreFormat: String, Sendable, CaseIterable, Codable {
+    case csv, jsonl
+}
+
+/// Writes scored prospects sorted by score (best first, ties by user id) with their percentile
+/// in the pool, in memory bounded by `runSize` rows whatever the pool's size: rows are sorted in
+/// runs, spilled to temporary files, and merged at the end (an external merge sort). Without
+/// sorting, rows go out as they come and the percentile comes from the model's reference
+/// distribution instead.
+///
+/// A file output is written to a temporary file next to it and renamed into place by `finish`,
+/// so a failed run leaves no half-written scores; `-` writes to standard output.
+public final class ScoreWriter {
+    public enum Selection: Sendable, Equatable {
+        case all
+        case top(Int)
+        /// A share of the pool in (0, 1] (lookalike audience size, e.g. 0.05).
+        case audience(Double)
+    }
+
+    public let output: String
+    public let format: ScoreFormat
+    public let sorted: Bool
+    public let selection: Selection
+    public let runSize: Int
+    /// Maps a score to a percentile when rows are not sorted (the model's reference distribution).
+    let referencePercentile: (Double) -> Double
+
+    private var run: [Record] = []
+    private var runFiles: [String] = []
+    private let spillDirectory: String
+    private var out: OutputFile?
+    public private(set) var received = 0
+    public private(set) var written = 0
+
+    struct Record {
+        var score: Double
+        var userID: String
+        var prefix: String   // everything before the percentile
+        var suffix: String   // everything after it
+    }
+
+    public init(output: String, format: ScoreFormat = .csv, sorted: Bool = true, selection: Selection = .all,
+                runSize: Int = 1 << 17, referencePercentile: @escaping (Double) -> Double) throws {
+        if case .top(let n) = selection, n < 1 { throw InputError(field: "--top", reason: "\(n) should be >= 1") }
+        if case .audience(let a) = selection, !(a > 0 && a <= 1) { throw InputError(field: "--audience", reason: "\(a * 100)% should be in (0, 100]") }
+        if !sorted && selection != .all {
+            throw InputError(field: "--unsorted", reason: "cannot be combined with --top or --audience (they need the ranking)")
+        }
+        self.output = output
+        self.format = format
+        self.sorted = sorted
+        self.selection = selection
+        self.runSize = max(1, runSize)
+        self.referencePercentile = referencePercentile
+        let base = output == "-" ? (ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") : AtomicFileParent.of(output)
+        spillDirectory = "\(base)/.lifestyle-scores-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        out = try OutputFile(path: output)
+        try out!.write(header())
+    }
+
+    deinit {
+        for f in runFiles { unlink(f) }
+        rmdir(spillDirectory)
+        out?.abandon()
+    }
+
+    private func header() -> String {
+        format == .csv ? "user_id,score,percentile,cluster,similarity,terms,skus\n" : ""
+    }
+
+    public func add(_ p: ScoredProspect) throws {
+        received += 1
+        let record = Self.record(p, format: format)
+        if !sorted {
+            try out!.write(record.prefix + Self.percentileText(referencePercentile(p.score), format: format) + record.suffix)
+            written += 1
+            return
+        }
+        run.append(record)
+        if run.count >= runSize { try spill() }
+    }
+
+    /// Sorts, merges and writes; renames the output into place. Returns rows written.
+    @discardableResult
+    public func finish() throws -> Int {
+        guard var out else { return written }
+        if sorted {
+            let n = received
+            let keep: Int
+            switch selection {
+            case .all: keep = n
+            case .top(let t): keep = min(t, n)
+            case .audience(let a): keep = min(n, Int((Double(n) * a).rounded(.up)))
+            }
+            var rank = 0
+            func emit(_ r: Record) throws -> Bool {
+                guard rank < keep else { return false }
+                rank += 1
+                // Share of the pool scoring at or below this row (the best row is 100).
+                let percentile = 100 * Double(n - rank + 1) / Double(max(1, n))
+                try out.write(r.prefix + Self.percentileText(percentile, format: format) + r.suffix)
+                written += 1
+                return true
+            }
+            run.sort(by: Self.before)
+            if runFiles.isEmpty {
+                for r in run { guard try emit(r) else { break } }
+            } else {
+                try spill()
+                try merge(emit)
+            }
+            run = []
+        }
+        try out.commit()
+        self.out = nil
+        return written
+    }
+
+    static func before(_ a: Record, _ b: Record) -> Bool {
+        a.score != b.score ? a.score > b.score : a.userID < b.userID
+    }
+
+    private func spill() throws {
+        guard !run.isEmpty else { return }
+        run.sort(by: Self.before)
+        try AtomicFile.createDirectories(spillDirectory)
+        let path = "\(spillDirectory)/run-\(runFiles.count)"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(run.count * 96)
+        for r in run {
+            withUnsafeBytes(of: r.score.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            for s in [r.userID, r.prefix, r.suffix] {
+                let u = Array(s.utf8)
+                withUnsafeBytes(of: UInt32(u.count).littleEndian) { bytes.append(contentsOf: $0) }
+                bytes.append(contentsOf: u)
+            }
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create a spill file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+        runFiles.append(path)
+        run.removeAll(keepingCapacity: true)
+    }
+
+    /// k-way merge of the spilled runs (each read through a small buffer).
+    private func merge(_ emit: (Record) throws -> Bool) throws {
+        var readers = try runFiles.map { try RunReader(path: $0) }
+        var heads: [Record?] = try readers.indices.map { try readers[$0].next() }
+        while true {
+            var best = -1
+            for i in heads.indices {
+                guard let h = heads[i] else { continue }
+                if best < 0 || Self.before(h, heads[best]!) { best = i }
+            }
+            guard best >= 0 else { break }
+            guard try emit(heads[best]!) else { break }
+            heads[best] = try readers[best].next()
+        }
+    }
+
+    static func record(_ p: ScoredProspect, format: ScoreFormat) -> Record {
+        let score = fmt(p.score, 6)
+        let similarity = fmt(p.similarity, 4)
+        switch format {
+        case .csv:
+            return Record(score: p.score, userID: p.userID,
+                          prefix: "\(csvField(p.userID)),\(score),",
+                          suffix: ",\(p.cluster),\(similarity),\(csvField(p.terms.joined(separator: " "))),\(csvField(p.skus.joined(separator: " ")))\n")
+        case .jsonl:
+            return Record(score: p.score, userID: p.userID,
+                          prefix: "{\"user_id\":\(jsonString(p.userID)),\"score\":\(score),\"percentile\":",
+                          suffix: ",\"cluster\":\(p.cluster),\"similarity\":\(similarity),\"terms\":[\(p.terms.map(jsonString).joined(separator: ","))],\"skus\":[\(p.skus.map(jsonString).joined(separator: ","))]}\n")
+        }
+    }
+
+    static func percentileText(_ p: Double, format: ScoreFormat) -> String { fmt(p, 2) }
+}
+
+/// Quotes a CSV field when it holds a comma, quote or newline.
+func csvField(_ s: String) -> String {
+    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// A JSON string literal.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 {
+                let h = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}
+
+enum AtomicFileParent {
+    static func of(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
+
+func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+    try bytes.withUnsafeBufferPointer { buf in
+        var off = 0
+        while off < buf.count {
+            let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw RuntimeFailure("\(path): write failed: \(String(cString: strerror(errno)))")
+            }
+            off += n
+        }
+    }
+}
+
+/// A buffered output: standard output, or a temporary file renamed over `path` on `commit`.
+struct OutputFile {
+    let path: String
+    let fd: Int32
+    let temporary: String?
+    var buffer: [UInt8] = []
+
+    init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            fd = STDOUT_FILENO
+            temporary = nil
+        } else {
+            let dir = AtomicFileParent.of(path)
+            try AtomicFile.createDirectories(dir)
+            let base = path.split(separator: "/").last.map(String.init) ?? path
+            let tmp = "\(dir)/.\(base).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create: \(String(cString: strerror(errno)))") }
+            temporary = tmp
+        }
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    mutating func write(_ s: String) throws {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try writeAll(fd, buffer, path: path)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    mutating func commit() throws {
+        try flush()
+        if let temporary {
+            guard fsync(fd) == 0 else { throw RuntimeFailure("\(path): fsync failed: \(String(cString: strerror(errno)))") }
+            close(fd)
+            guard rename(temporary, path) == 0 else { throw RuntimeFailure("\(path): rename failed: \(String(cString: strerror(errno)))") }
+        }
+    }
+
+    /// Drops a file output that was never committed.
+    func abandon() {
+        if let temporary {
+            close(fd)
+            unlink(temporary)
+        }
+    }
+}
+
+/// Reads records back from a spilled run through a 1 MiB buffer.
+struct RunReader {
+    let fd: Int32
+    let path: String
+    var buffer: [UInt8] = []
+    var position = 0
+    var eof = false
+
+    init(path: String) throws {
+        self.path = path
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw RuntimeFailure("\(path): cannot reopen a spill file: \(String(cString: strerror(errno)))") }
+    }
+
+    mutating func ensure(_ n: Int) throws -> Bool {
+        while buffer.count - position < n {
+            if eof { return false }
+            if position > 0 {
+                buffer.removeFirst(position)
+                position = 0
+            }
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            let r = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if r < 0 {
+                if errno == EINTR { continue }
+                throw RuntimeFailure("\(path): read failed: \(String(cString: strerror(errno)))")
+            }
+            if r == 0 { eof = true; close(fd) } else { buffer.append(contentsOf: chunk[0..<r]) }
+        }
+        return true
+    }
+
+    mutating func next() throws -> ScoreWriter.Record? {
+        guard try ensure(8) else { return nil }
+        var bits: UInt64 = 0
+        for i in 0..<8 { bits |= UInt64(buffer[position + i]) << (8 * UInt64(i)) }
+        position += 8
+        var strings: [String] = []
+        for _ in 0..<3 {
+            guard try ensure(4) else { throw RuntimeFailure("\(path): truncated spill file") }
+            var len = 0
+            for i in 0..<4 { len |= Int(buffer[position + i]) << (8 * i) }
+            position += 4
+            guard try ensure(len) else { throw RuntimeFailure("\(path): truncated spill file") }
+            strings.append(String(decoding: buffer[position ..< position + len], as: UTF8.self))
+            position += len
+        }
+        return ScoreWriter.Record(score: Double(bitPattern: bits), userID: strings[0], prefix: strings[1], suffix: strings[2])
+    }
+}
