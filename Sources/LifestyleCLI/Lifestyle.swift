@@ -11,7 +11,8 @@ struct Lifestyle: ParsableCommand {
         abstract: "Lifestyle clustering for social CRM: mine microblog text, cluster lifestyles, rank prospects.",
         discussion: "Exit codes: 0 success, 1 runtime failure, 2 bad usage or input.",
         version: "0.1.0",
-        subcommands: [DemoCommand.self, SegmentCommand.self, DiscoverCommand.self, VectorizeCommand.self, ClusterCommand.self, ChooseKCommand.self])
+        subcommands: [DemoCommand.self, TrainCommand.self, DescribeCommand.self, ScoreCommand.self, EvalCommand.self,
+                      SegmentCommand.self, DiscoverCommand.self, VectorizeCommand.self, ClusterCommand.self, ChooseKCommand.self])
 
     /// Maps errors to the documented exit codes once, at the edge: input and usage errors exit 2
     /// (argument-parser's own usage errors would exit 64), runtime failures exit 1.

@@ -78,10 +78,17 @@ public struct UserStream {
     public let strict: Bool
     public let batchSize: Int
 
-    public init(path: String, strict: Bool = false, batchSize: Int = 4096) {
+    /// Stop with `RegroupDetected` at the first user whose posts come back (the caller can
+    /// then start over with the posts grouped in memory).
+    public let stopOnRegroup: Bool
+
+    public struct RegroupDetected: Error {}
+
+    public init(path: String, strict: Bool = false, batchSize: Int = 4096, stopOnRegroup: Bool = false) {
         self.path = path
         self.strict = strict
         self.batchSize = batchSize
+        self.stopOnRegroup = stopOnRegroup
     }
 
     public struct Outcome: Sendable {
@@ -90,6 +97,8 @@ public struct UserStream {
         /// Users whose posts were not contiguous (their id appeared again after another user's).
         public var regrouped = 0
         public var firstRegrouped: [String] = []
+        /// The input was not grouped by user and was read into memory instead.
+        public var groupedInMemory = false
     }
 
     /// Calls `body` with batches of users (ids and posts, aligned) in file order.
@@ -117,6 +126,7 @@ public struct UserStream {
             }
             if let current { finish(current) }
             if seenBefore(post.userID) {
+                if stopOnRegroup { throw RegroupDetected() }
                 outcome.regrouped += 1
                 if outcome.firstRegrouped.count < 5 { outcome.firstRegrouped.append("\(post.userID) (line \(post.line))") }
             }

@@ -1,0 +1,106 @@
+import Foundation
+import LifestyleVectors
+
+/// Purchase likelihood from a user's mix of population lifestyles (topics of posts).
+///
+/// - Topics: `TopicModel` over every post of the population (unlabelled text is free to use);
+///   a user's mix θ comes from their posts with the topics fixed.
+/// - s(x) = P(known buyer | θ): with the `rate` head, Σₖ θₖ · rateₖ where rateₖ is the smoothed
+///   share of known buyers among the users whose main topic is k; with the `logistic` head, a
+///   logistic regression of known buyers vs everyone else on ln θ (positive–unlabelled learning).
+/// - Likelihood among users who are not known buyers (Elkan & Noto 2008, given the share c of
+///   buyers that the CRM links to an account): P(buyer | x, not known) = (1 − c)/c · s/(1 − s),
+///   clipped to [0, 1]. c cannot be identified from positive–unlabelled data unless some
+///   lifestyle buys with certainty, so it is a parameter (`--known-share`); the ranking does not
+///   depend on it.
+public struct LikelihoodModel: Sendable, Equatable {
+    public enum Head: String, Sendable, Codable, CaseIterable {
+        case rate, logistic
+    }
+
+    public let topics: TopicModel
+    public let head: Head
+    /// Per-topic known-buyer rate (rate head).
+    public let rates: [Double]
+    /// On ln θ (logistic head).
+    public let regression: LogisticRegression?
+    /// c: share of all buyers that are known (linked).
+    public let knownShare: Double
+    /// Scores of the training pool at every percent (0…100), for percentiles of unsorted output.
+    public let referenceQuantiles: [Double]
+
+    public init(topics: TopicModel, head: Head, rates: [Double], regression: LogisticRegression?, knownShare: Double,
+                referenceQuantiles: [Double]) {
+        self.topics = topics
+        self.head = head
+        self.rates = rates
+        self.regression = regression
+        self.knownShare = knownShare
+        self.referenceQuantiles = referenceQuantiles
+    }
+
+    /// s = P(known buyer | θ) for one user's mix.
+    public func knownProbability(_ theta: ArraySlice<Double>) -> Double {
+        switch head {
+        case .rate:
+            var s = 0.0
+            for (i, t) in theta.enumerated() { s += t * rates[i] }
+            return s
+        case .logistic:
+            let features = theta.map { log(max($0, 1e-12)) }
+            return features.withUnsafeBufferPointer { sigmoid(regression!.decision($0)) }
+        }
+    }
+
+    /// P(buyer | θ, not a known buyer), in [0, 1].
+    public func probability(_ theta: ArraySlice<Double>) -> Double {
+        Self.calibrate(knownProbability(theta), c: knownShare)
+    }
+
+    static func calibrate(_ s: Double, c: Double) -> Double {
+        guard c > 0 else { return 0 }
+        let odds = s / max(1e-12, 1 - s)
+        return min(1, max(0, (1 - c) / c * odds))
+    }
+
+    /// Smoothed known-buyer rate per main topic: (buyers + 1) / (users + 2).
+    static func topicRates(theta: [Double], k: Int, positive: [Bool]) -> [Double] {
+        var buyers = [Double](repeating: 0, count: k), users = [Double](repeating: 0, count: k)
+        for u in positive.indices {
+            var best = 0
+            for t in 1..<k where theta[u * k + t] > theta[u * k + best] { best = t }
+            users[best] += 1
+            if positive[u] { buyers[best] += 1 }
+        }
+        return (0..<k).map { (buyers[$0] + 1) / (users[$0] + 2) }
+    }
+
+    /// The percentile of a score within the training pool (0…100).
+    public func referencePercentile(_ score: Double) -> Double {
+        let q = referenceQuantiles
+        guard q.count >= 2 else { return 0 }
+        // Largest i with q[i] <= score, interpolated.
+        if score <= q[0] { return 0 }
+        if score >= q[q.count - 1] { return 100 }
+        var lo = 0, hi = q.count - 1
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2
+            if q[mid] <= score { lo = mid } else { hi = mid }
+        }
+        let span = q[hi] - q[lo]
+        let frac = span > 0 ? (score - q[lo]) / span : 0
+        return (Double(lo) + frac) * 100 / Double(q.count - 1)
+    }
+
+    /// Quantiles at every percent of `values`.
+    static func quantiles(_ values: [Double]) -> [Double] {
+        let s = values.sorted()
+        guard !s.isEmpty else { return [] }
+        return (0...100).map { p in
+            let x = Double(p) / 100 * Double(s.count - 1)
+            let i = Int(x)
+            let f = x - Double(i)
+            return i + 1 < s.count ? s[i] * (1 - f) + s[i + 1] * f : s[i]
+        }
+    }
+}

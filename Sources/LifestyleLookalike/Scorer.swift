@@ -1,0 +1,93 @@
+import Dispatch
+import Foundation
+import LifestyleCore
+import LifestyleVectors
+
+/// Scores users with a trained model: purchase likelihood, nearest lifestyle cluster, the terms
+/// that drove the match and recommended SKUs. Batches are split over threads; results do not
+/// depend on the thread count.
+public struct Scorer: Sendable {
+    public let model: LifestyleModel
+    let counter: TFIDFModel
+    public let threads: Int
+    public var termsPerProspect = 5
+    public var skusPerProspect = 3
+    let recommended: [[String]]
+    let isWord: [Bool]
+
+    public init(model: LifestyleModel, threads: Int = defaultThreadCount) throws {
+        self.model = model
+        var single = try TermCounts.counter(for: model.vectorizer)
+        if single.configuration.threads != 1 {
+            var c = single.configuration
+            c.threads = 1
+            single = try TFIDFModel(configuration: c, analyzerSpec: single.analyzerSpec, lexicon: single.lexicon,
+                                    vocabulary: single.vocabulary, idf: single.idf, summary: single.summary)
+        }
+        counter = single
+        self.threads = max(1, threads)
+        recommended = model.cards.map { card in
+            card.affinity.filter { $0.orders > 0 }
+                .sorted { $0.lift != $1.lift ? $0.lift > $1.lift : ($0.share != $1.share ? $0.share > $1.share : $0.sku < $1.sku) }
+                .map(\.sku)
+        }
+        isWord = (0..<model.vectorizer.featureCount).map { model.vectorizer.featureName($0).unicodeScalars.count >= 2 }
+    }
+
+    /// Scores a batch of users (ids aligned with their posts).
+    public func score(ids: [String], posts: [[String]]) -> [ScoredProspect] {
+        let n = ids.count
+        guard n > 0 else { return [] }
+        let chunk = 256
+        let chunks = (n + chunk - 1) / chunk
+        let results = LockedBox([[ScoredProspect]](repeating: [], count: chunks))
+        let work: @Sendable (Int) -> Void = { c in
+            let lo = c * chunk, hi = min(n, lo + chunk)
+            let out = self.scoreChunk(ids: Array(ids[lo..<hi]), posts: Array(posts[lo..<hi]))
+            results.withLock { $0[c] = out }
+        }
+        if threads == 1 || chunks == 1 {
+            for c in 0..<chunks { work(c) }
+        } else {
+            // Workers take chunks in turn; each chunk's result has a fixed slot.
+            let next = LockedBox(0)
+            DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
+                while true {
+                    let c = next.withLock { v -> Int in defer { v += 1 }; return v }
+                    guard c < chunks else { break }
+                    work(c)
+                }
+            }
+        }
+        return results.withLock { $0 }.flatMap { $0 }
+    }
+
+    func scoreChunk(ids: [String], posts: [[String]]) -> [ScoredProspect] {
+        var flat: [String] = []
+        var start = [0]
+        for p in posts {
+            flat.append(contentsOf: p)
+            start.append(flat.count)
+        }
+        let postCounts = counter.transform(flat)
+        let counts = TermCounts.sumRows(postCounts, groups: start)
+        let x = TermCounts.weighted(counts, like: model.vectorizer)
+        let k = model.clusters.k
+        let sims = model.clusters.similarities(x)
+        let tk = model.likelihood.topics.k
+        let theta = model.likelihood.topics.mix(counts: postCounts, postStart: start)
+        var out: [ScoredProspect] = []
+        out.reserveCapacity(ids.count)
+        for u in 0..<ids.count {
+            var best = 0
+            for c in 1..<max(1, k) where sims[u * k + c] > sims[u * k + best] { best = c }
+            let terms = model.clusters.topContributions(x, row: u, centroid: best, count: termsPerProspect, prefer: { isWord[$0] })
+                .map { model.vectorizer.featureName($0) }
+            out.append(ScoredProspect(
+                userID: ids[u], score: model.likelihood.probability(theta[u * tk ..< (u + 1) * tk]),
+                cluster: best, similarity: Double(sims[u * k + best]), terms: terms,
+                skus: Array(recommended[best].prefix(skusPerProspect))))
+        }
+        return out
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import LifestyleCore
+
+/// `lifestyle score` as a library call: stream users from a posts file (or stdin), leave out
+/// known buyers and users not in the prospect list, score in batches, write sorted results.
+/// Memory is bounded by the batch size and the writer's run size, not by the pool.
+public struct ScoringRun {
+    public struct Outcome: Sendable {
+        public var stream: UserStream.Outcome
+        public var scored = 0
+        public var written = 0
+        public var knownBuyersSkipped = 0
+        public var notProspects = 0
+        public var prospectsListed = 0
+        /// Listed prospects that had no posts in the input.
+        public var prospectsWithoutPosts = 0
+        public var firstProspectsWithoutPosts: [String] = []
+    }
+
+    public var model: LifestyleModel
+    public var threads: Int
+    public var batchSize = 4096
+    public var strict = false
+    public var quiet = false
+
+    public init(model: LifestyleModel, threads: Int) {
+        self.model = model
+        self.threads = threads
+    }
+
+    /// Scores the users of `posts` into the writer `makeWriter` returns.
+    ///
+    /// Posts are streamed on the assumption that each user's posts are on consecutive lines.
+    /// When a file turns out not to be grouped that way (a user's id comes back after another
+    /// user's), and the output is sorted (nothing written yet), the run starts over with the
+    /// file grouped in memory; from standard input it goes on and reports the users affected.
+    public func run(posts: String, prospects: [String]?, makeWriter: () throws -> ScoreWriter) throws -> Outcome {
+        let scorer = try Scorer(model: model, threads: threads)
+        let listed = prospects.map(Set.init)
+        var writer = try makeWriter()
+        let canRestart = posts != "-" && writer.sorted
+        struct Regrouped: Error {}
+        var seen = Set<String>()
+        var outcome = Outcome(stream: UserStream.Outcome(summary: ReadSummary(file: posts)))
+        outcome.prospectsListed = listed?.count ?? 0
+        var knownSkipped = 0, notListed = 0, scored = 0
+        func consume(_ ids: [String], _ userPosts: [[String]]) throws {
+            var keepIDs: [String] = [], keepPosts: [[String]] = []
+            for (i, id) in ids.enumerated() {
+                if model.isKnownBuyer(id) { knownSkipped += 1; continue }
+                if let listed {
+                    guard listed.contains(id) else { notListed += 1; continue }
+                    seen.insert(id)
+                }
+                keepIDs.append(id)
+                keepPosts.append(userPosts[i])
+            }
+            for p in scorer.score(ids: keepIDs, posts: keepPosts) { try writer.add(p) }
+            scored += keepIDs.count
+        }
+        let bar = ProgressBar("scoring", total: posts == "-" ? 0 : fileSizeOf(posts), unit: "bytes", quiet: quiet)
+        do {
+            let stream = UserStream(path: posts, strict: strict, batchSize: batchSize, stopOnRegroup: canRestart)
+            outcome.stream = try stream.forEachBatch(progress: bar.update) { ids, userPosts in try consume(ids, userPosts) }
+            bar.finish()
+        } catch is UserStream.RegroupDetected {
+            bar.finish()
+            // Not grouped by user: start over with every user's posts gathered in memory.
+            knownSkipped = 0; notListed = 0; scored = 0
+            seen.removeAll()
+            writer = try makeWriter()
+            let loadBar = ProgressBar("reading posts", total: fileSizeOf(posts), unit: "bytes", quiet: quiet)
+            let users = try UserPosts.load(posts, strict: strict, progress: loadBar.update)
+            loadBar.finish()
+            outcome.stream = UserStream.Outcome(summary: users.summary)
+            outcome.stream.users = users.userCount
+            outcome.stream.groupedInMemory = true
+            let scoreBar = ProgressBar("scoring", total: users.userCount, quiet: quiet)
+            var start = 0
+            while start < users.userCount {
+                let end = min(users.userCount, start + batchSize)
+                try consume(Array(users.ids[start..<end]), (start..<end).map { Array(users.posts(of: $0)) })
+                scoreBar.update(end)
+                start = end
+            }
+            scoreBar.finish()
+        }
+        outcome.written = try writer.finish()
+        outcome.scored = scored
+        outcome.knownBuyersSkipped = knownSkipped
+        outcome.notProspects = notListed
+        if let prospects {
+            for id in prospects where !seen.contains(id) {
+                outcome.prospectsWithoutPosts += 1
+                if outcome.firstProspectsWithoutPosts.count < 5 { outcome.firstProspectsWithoutPosts.append(id) }
+            }
+        }
+        return outcome
+    }
+}
+
+/// Ground truth for `lifestyle eval`: a CSV with `user_id` and `purchaser` (1/0, true/false).
+public enum LabelsReader {
+    public static func load(_ path: String, strict: Bool) throws -> (labels: [String: Bool], summary: ReadSummary) {
+        var summary = ReadSummary(file: path)
+        var labels: [String: Bool] = [:]
+        var userColumn = -1, labelColumn = -1, columns = 0
+        let reader = try LineReader(path: path)
+        try reader.forEachLine { line, bytes in
+            let fields = try CSV.split(bytes, file: path, line: line)
+            if line == 1 {
+                let names = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "\u{FEFF}", with: "") }
+                guard let u = names.firstIndex(of: "user_id") else {
+                    throw InputError(file: path, line: 1, field: "user_id", reason: "missing from header (found: \(names.joined(separator: ",")))")
+                }
+                guard let l = names.firstIndex(of: "purchaser") ?? names.firstIndex(of: "label") else {
+                    throw InputError(file: path, line: 1, field: "purchaser", reason: "missing from header (found: \(names.joined(separator: ",")))")
+                }
+                userColumn = u
+                labelColumn = l
+                columns = names.count
+                return true
+            }
+            if fields.count == 1 && fields[0].isEmpty { return true }
+            summary.linesRead += 1
+            let error: InputError?
+            if fields.count != columns {
+                error = InputError(file: path, line: line, reason: "expected \(columns) fields, found \(fields.count)")
+            } else if fields[userColumn].isEmpty {
+                error = InputError(file: path, line: line, field: "user_id", reason: "empty")
+            } else {
+                switch fields[labelColumn].trimmingCharacters(in: .whitespaces).lowercased() {
+                case "1", "true", "yes": labels[fields[userColumn]] = true; error = nil
+                case "0", "false", "no": labels[fields[userColumn]] = false; error = nil
+                default: error = InputError(file: path, line: line, field: "purchaser", reason: "\"\(fields[labelColumn])\" is not 1/0/true/false")
+                }
+            }
+            if let error {
+                if strict { throw error }
+                summary.skipped["\(error.field ?? "line"): bad value", default: 0] += 1
+                if summary.firstErrors.count < 10 { summary.firstErrors.append(error) }
+            } else {
+                summary.kept += 1
+            }
+            return true
+        }
+        guard columns > 0 else { throw InputError(file: path, line: 1, reason: "empty file: expected a header with user_id,purchaser") }
+        guard !labels.isEmpty else { throw InputError(file: path, reason: "no valid labels (\(summary.linesRead) lines read)") }
+        return (labels, summary)
+    }
+}
+
+/// `lifestyle eval`: scores a pool with a model and measures the ranking against labels.
+public struct Evaluation {
+    public struct Outcome: Sendable {
+        public var metrics: RankingMetrics
+        public var labelled = 0
+        public var unlabelled = 0
+        public var knownBuyersSkipped = 0
+        public var labelsWithoutPosts = 0
+        public var clusterOfPositives: [Int: Int] = [:]
+        public var diagnostics: [String] = []
+    }
+
+    public static func run(model: LifestyleModel, posts: String, labels: [String: Bool], prospects: [String]?,
+                           threads: Int, strict: Bool, quiet: Bool) throws -> Outcome {
+        let scorer = try Scorer(model: model, threads: threads)
+        let listed = prospects.map(Set.init)
+        var scores: [Double] = [], truth: [Bool] = []
+        var unlabelled = 0, known = 0
+        var seen = Set<String>()
+        var clusters: [Int: Int] = [:]
+        let bar = ProgressBar("reading posts", total: fileSizeOf(posts), unit: "bytes", quiet: quiet)
+        let users = try UserPosts.load(posts, strict: strict, progress: bar.update)
+        bar.finish()
+        var keepIDs: [String] = [], keepPosts: [[String]] = []
+        for u in 0..<users.userCount {
+            let id = users.ids[u]
+            if model.isKnownBuyer(id) { known += 1; continue }
+            if let listed, !listed.contains(id) { continue }
+            guard labels[id] != nil else { unlabelled += 1; continue }
+            keepIDs.append(id)
+            keepPosts.append(Array(users.posts(of: u)))
+        }
+        for p in scorer.score(ids: keepIDs, posts: keepPosts) {
+            scores.append(p.score)
+            let positive = labels[p.userID]!
+            truth.append(positive)
+            seen.insert(p.userID)
+            if positive { clusters[p.cluster, default: 0] += 1 }
+        }
+        guard !scores.isEmpty else {
+            throw InputError(file: posts, reason: "no user of the pool has a label: nothing to evaluate")
+        }
+        var outcome = Outcome(metrics: try RankingMetrics(scores: scores, labels: truth))
+        outcome.labelled = scores.count
+        outcome.unlabelled = unlabelled
+        outcome.knownBuyersSkipped = known
+        outcome.labelsWithoutPosts = labels.keys.filter { !seen.contains($0) && !model.isKnownBuyer($0) && (listed?.contains($0) ?? true) }.count
+        outcome.clusterOfPositives = clusters
+        outcome.diagnostics = seedDiagnostics(model)
+        if outcome.metrics.positives == 0 { outcome.diagnostics.append("no positive in the pool: ROC AUC and average precision are undefined") }
+        return outcome
+    }
+
+    /// Warnings about the seeds a model was trained on.
+    public static func seedDiagnostics(_ model: LifestyleModel) -> [String] {
+        var out: [String] = []
+        let c = model.manifest.corpus
+        if c.clusteredSeeds < 30 { out.append("only \(c.clusteredSeeds) seed users were clustered (30 or more recommended)") }
+        if c.trainingPositives < 50 { out.append("only \(c.trainingPositives) known buyers trained the likelihood (50 or more recommended)") }
+        let sizes = model.cards.map(\.size)
+        if let largest = sizes.max(), sizes.count >= 4, largest * sizes.count < 2 * sizes.reduce(0, +) {
+            out.append("seeds are spread over many clusters (largest \(largest) of \(sizes.reduce(0, +)) in \(sizes.count)): no dominant lifestyle")
+        }
+        return out
+    }
+}

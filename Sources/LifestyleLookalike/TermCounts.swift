@@ -1,0 +1,75 @@
+import Foundation
+import LifestyleVectors
+
+/// Raw term counts as the common currency: posts are tokenized once; a user's counts are the sum
+/// of their posts' (n-grams never cross posts), and TF-IDF rows follow from counts and idf.
+enum TermCounts {
+    /// The vectorizer's twin that returns raw counts (no idf, no sublinear tf, no norm).
+    static func counter(for tfidf: TFIDFModel) throws -> TFIDFModel {
+        var c = tfidf.configuration
+        c.useIDF = false
+        c.sublinearTF = false
+        c.norm = .none
+        return try TFIDFModel(configuration: c, analyzerSpec: tfidf.analyzerSpec, lexicon: tfidf.lexicon,
+                              vocabulary: tfidf.vocabulary, idf: tfidf.idf, summary: tfidf.summary)
+    }
+
+    /// Sums the rows of each group (group g = rows start[g] ..< start[g + 1]); columns stay sorted.
+    static func sumRows(_ x: CSRMatrix, groups start: [Int]) -> CSRMatrix {
+        var pointers = ContiguousArray<Int>([0])
+        var indices = ContiguousArray<Int32>(), values = ContiguousArray<Float>()
+        indices.reserveCapacity(x.nnz)
+        values.reserveCapacity(x.nnz)
+        var acc = [Int32: Float]()
+        for g in 0..<(start.count - 1) {
+            let lo = start[g], hi = start[g + 1]
+            if hi - lo == 1 {
+                for p in x.rowPointers[lo] ..< x.rowPointers[lo + 1] {
+                    indices.append(x.columnIndices[p])
+                    values.append(x.values[p])
+                }
+            } else if hi > lo {
+                acc.removeAll(keepingCapacity: true)
+                for r in lo..<hi {
+                    for p in x.rowPointers[r] ..< x.rowPointers[r + 1] { acc[x.columnIndices[p], default: 0] += x.values[p] }
+                }
+                for (j, v) in acc.sorted(by: { $0.key < $1.key }) {
+                    indices.append(j)
+                    values.append(v)
+                }
+            }
+            pointers.append(indices.count)
+        }
+        return CSRMatrix(rows: start.count - 1, columns: x.columns, rowPointers: pointers, columnIndices: indices, values: values)
+    }
+
+    /// TF-IDF rows from raw counts, weighted and normalised as `tfidf` would.
+    static func weighted(_ counts: CSRMatrix, like tfidf: TFIDFModel) -> CSRMatrix {
+        let config = tfidf.configuration
+        var values = ContiguousArray<Float>(repeating: 0, count: counts.nnz)
+        for r in 0..<counts.rows {
+            let lo = counts.rowPointers[r], hi = counts.rowPointers[r + 1]
+            var norm = 0.0
+            for p in lo..<hi {
+                let c = Double(counts.values[p])
+                var w = config.sublinearTF ? (c > 0 ? 1 + log(c) : 0) : c
+                if config.useIDF { w *= Double(tfidf.idf[Int(counts.columnIndices[p])]) }
+                values[p] = Float(w)
+                switch config.norm {
+                case .l2: norm += w * w
+                case .l1: norm += abs(w)
+                case .none: break
+                }
+            }
+            let scale: Double
+            switch config.norm {
+            case .l2: scale = norm > 0 ? 1 / norm.squareRoot() : 0
+            case .l1: scale = norm > 0 ? 1 / norm : 0
+            case .none: scale = 1
+            }
+            for p in lo..<hi { values[p] = Float(Double(values[p]) * scale) }
+        }
+        return CSRMatrix(rows: counts.rows, columns: counts.columns, rowPointers: counts.rowPointers,
+                         columnIndices: counts.columnIndices, values: values)
+    }
+}
