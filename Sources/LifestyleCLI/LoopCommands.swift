@@ -50,15 +50,25 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("min-monetary"), help: "Minimum net amount of a quality customer.")
     var minMonetary: Double?
     @Option(help: "Population lifestyles (topics of posts) behind the purchase likelihood.")
-    var topics: Int = 20
+    var topics: Int = 10
     @Option(help: "Tempering τ of a post's likelihood under a topic.")
     var temperature: Double = 0.1
-    @Option(help: "How a topic mix becomes P(known buyer): rate or logistic.")
+    @Option(help: "How a topic mix becomes P(known buyer): rate, logistic or primary.")
     var head: LikelihoodModel.Head = .rate
+    @Option(name: .customLong("primary-share"), help: "primary head: share of a user's posts about their main lifestyle.")
+    var primaryShare: Double = 0.75
+    @Option(name: .customLong("em-iterations"), help: "EM iterations of the topic model.")
+    var emIterations: Int = 30
+    @Option(name: .customLong("topic-restarts"), help: "Restarts of the k-means that starts the topics.")
+    var topicRestarts: Int = 1
     @Option(name: .customLong("known-share"), help: "Share of all buyers that the CRM links to an account; calibrates the likelihood (ranks do not depend on it).")
     var knownShare: Double = 0.5
     @Flag(name: .customLong("no-words"), help: "Character n-grams only (no corpus word discovery).")
     var noWords = false
+    @Option(name: .customLong("word-max-length"), help: "Longest discovered word, in characters.")
+    var wordMaxLength: Int = 4
+    @Option(name: .customLong("word-min-count"), help: "Fewest occurrences of a discovered word.")
+    var wordMinCount: Int = 5
     @Flag(name: .customLong("no-examples"), help: "Store no representative posts in the cluster cards.")
     var noExamples = false
     @Option(help: "Hide this share of the known buyers in the pool and evaluate the ranking on them.")
@@ -89,7 +99,12 @@ struct TrainCommand: ParsableCommand {
         p.temperature = temperature
         p.head = head
         p.knownShare = knownShare
+        p.primaryShare = primaryShare
+        p.emIterations = emIterations
+        p.topicRestarts = topicRestarts
         p.discoverWords = !noWords
+        p.wordMaxLength = wordMaxLength
+        p.wordMinCount = wordMinCount
         p.examples = noExamples ? 0 : 5
         p.holdout = holdout
         try p.validate()

@@ -69,6 +69,7 @@ struct LikelihoodFile: Codable {
     var rates: [Double]
     var regression: LogisticRegression?
     var knownShare: Double
+    var primaryShare: Double
     var referenceQuantiles: [Double]
 }
 
@@ -137,7 +138,7 @@ public struct LifestyleModel: Sendable {
         try writer.put(Self.likelihoodName, json: LikelihoodFile(
             topics: t.k, temperature: t.temperature, alpha: t.alpha, beta: t.beta, userIterations: t.userIterations,
             head: likelihood.head, rates: likelihood.rates, regression: likelihood.regression,
-            knownShare: likelihood.knownShare, referenceQuantiles: likelihood.referenceQuantiles))
+            knownShare: likelihood.knownShare, primaryShare: likelihood.primaryShare, referenceQuantiles: likelihood.referenceQuantiles))
         var known: [UInt8] = []
         known.reserveCapacity(knownBuyers.count * 8)
         for h in knownBuyers { withUnsafeBytes(of: h.littleEndian) { known.append(contentsOf: $0) } }
@@ -172,13 +173,14 @@ public struct LifestyleModel: Sendable {
         let clusters = CentroidSet(k: manifest.k, dimension: d, centroids: try matrix(centroidsName, rows: manifest.k))
         let lf = try dir.json(likelihoodName, as: LikelihoodFile.self)
         guard lf.topics == manifest.topics, lf.rates.count == lf.topics,
-              lf.head == .rate || lf.regression?.featureCount == lf.topics else {
+              lf.head != .logistic || lf.regression?.featureCount == lf.topics else {
             throw InputError(file: "\(path)/\(likelihoodName)", reason: "does not describe \(manifest.topics) topics as the manifest says")
         }
         let topics = TopicModel(k: lf.topics, vocabulary: d, logPhi: try matrix(topicsName, rows: lf.topics), temperature: lf.temperature,
                                 alpha: lf.alpha, beta: lf.beta, userIterations: lf.userIterations)
-        let likelihood = LikelihoodModel(topics: topics, head: lf.head, rates: lf.rates, regression: lf.regression,
+        var likelihood = LikelihoodModel(topics: topics, head: lf.head, rates: lf.rates, regression: lf.regression,
                                          knownShare: lf.knownShare, referenceQuantiles: lf.referenceQuantiles)
+        likelihood.primaryShare = lf.primaryShare
         let knownBytes = try dir.bytes(knownName)
         guard knownBytes.count % 8 == 0 else { throw InputError(file: "\(path)/\(knownName)", reason: "size \(knownBytes.count) is not a multiple of 8") }
         var known: [UInt64] = []

@@ -16,6 +16,8 @@ import LifestyleVectors
 public struct LikelihoodModel: Sendable, Equatable {
     public enum Head: String, Sendable, Codable, CaseIterable {
         case rate, logistic
+        /// Σₖ P(main topic = k) · rateₖ, with the main-topic posterior of `TopicModel.mixAndPrimary`.
+        case primary
     }
 
     public let topics: TopicModel
@@ -26,6 +28,8 @@ public struct LikelihoodModel: Sendable, Equatable {
     public let regression: LogisticRegression?
     /// c: share of all buyers that are known (linked).
     public let knownShare: Double
+    /// ρ of the primary head: share of a user's posts about their main lifestyle.
+    public var primaryShare = 0.75
     /// Scores of the training pool at every percent (0…100), for percentiles of unsorted output.
     public let referenceQuantiles: [Double]
 
@@ -39,10 +43,18 @@ public struct LikelihoodModel: Sendable, Equatable {
         self.referenceQuantiles = referenceQuantiles
     }
 
+    /// What the head reads for each user (users × K): θ, or the main-topic posterior.
+    public func headInputs(counts: CSRMatrix, postStart: [Int]) -> [Double] {
+        switch head {
+        case .rate, .logistic: return topics.mix(counts: counts, postStart: postStart)
+        case .primary: return topics.mixAndPrimary(counts: counts, postStart: postStart, primaryShare: primaryShare).primary
+        }
+    }
+
     /// s = P(known buyer | θ) for one user's mix.
     public func knownProbability(_ theta: ArraySlice<Double>) -> Double {
         switch head {
-        case .rate:
+        case .rate, .primary:
             var s = 0.0
             for (i, t) in theta.enumerated() { s += t * rates[i] }
             return s

@@ -75,7 +75,7 @@ public struct Scorer: Sendable {
         let k = model.clusters.k
         let sims = model.clusters.similarities(x)
         let tk = model.likelihood.topics.k
-        let theta = model.likelihood.topics.mix(counts: postCounts, postStart: start)
+        let theta = model.likelihood.headInputs(counts: postCounts, postStart: start)
         var out: [ScoredProspect] = []
         out.reserveCapacity(ids.count)
         for u in 0..<ids.count {

@@ -152,6 +152,13 @@ public struct TopicModel: Sendable, Equatable {
     /// Users' topic mixes θ with φ fixed (users × K). Posts are rows of `counts`, grouped by user.
     /// Each user's EM stops when no share moves by more than 1e-6 (or after `userIterations`).
     public func mix(counts: CSRMatrix, postStart: [Int]) -> [Double] {
+        mixAndPrimary(counts: counts, postStart: postStart, primaryShare: nil).theta
+    }
+
+    /// θ, and with `primaryShare` ρ the posterior of each user's main topic: a user's posts come
+    /// from their main topic with probability ρ and from the others otherwise, so
+    /// P(main = k) ∝ Πₚ (ρ rₚₖ + (1 − ρ)(1 − rₚₖ)/(K − 1)) with rₚ each post's own topic posterior.
+    public func mixAndPrimary(counts: CSRMatrix, postStart: [Int], primaryShare: Double?) -> (theta: [Double], primary: [Double]) {
         var a = Self.postLogLikelihoods(counts, logPhi: logPhi, k: k, temperature: temperature, threads: 1)
         let users = postStart.count - 1
         let k = self.k
@@ -187,7 +194,26 @@ public struct TopicModel: Sendable, Equatable {
                 if change < 1e-6 { break }
             }
         }
-        return theta
+        guard let rho = primaryShare, k > 1 else { return (theta, []) }
+        var primary = [Double](repeating: 0, count: users * k)
+        var l = [Double](repeating: 0, count: k)
+        for u in 0..<users {
+            for t in 0..<k { l[t] = 0 }
+            for p in postStart[u] ..< postStart[u + 1] {
+                var z = 0.0
+                for t in 0..<k { e[t] = exp(a[p * k + t]); z += e[t] }
+                for t in 0..<k {
+                    let r = e[t] / z
+                    l[t] += log(rho * r + (1 - rho) * (1 - r) / Double(k - 1))
+                }
+            }
+            var m = -Double.infinity
+            for t in 0..<k { m = max(m, l[t]) }
+            var z = 0.0
+            for t in 0..<k { l[t] = exp(l[t] - m); z += l[t] }
+            for t in 0..<k { primary[u * k + t] = l[t] / z }
+        }
+        return (theta, primary)
     }
 
     static func ownerOfPost(_ postStart: [Int], posts: Int) -> [Int] {

@@ -146,8 +146,13 @@ public struct Trainer: Sendable {
         vc.threads = threads
         let vectorizer = try TFIDFVectorizer(vc, analyzer: .microblog(p.tokenizer(withWords: lexicon != nil)), lexicon: lexicon)
         let vbar = ProgressBar("vectorizing", total: users.posts.count, quiet: quiet)
-        let tfidf = try vectorizer.fit(users.posts, progress: { vbar.update($0) })
-        let counter = try TermCounts.counter(for: tfidf)
+        let fitted = try vectorizer.fit(users.posts, progress: { vbar.update($0) })
+        // The saved model must not depend on this machine's thread count.
+        var savedConfig = fitted.configuration
+        savedConfig.threads = 1
+        let tfidf = try TFIDFModel(configuration: savedConfig, analyzerSpec: fitted.analyzerSpec, lexicon: fitted.lexicon,
+                                   vocabulary: fitted.vocabulary, idf: fitted.idf, summary: fitted.summary)
+        let counter = try TermCounts.counter(for: fitted)
         let postCounts = counter.transform(users.posts)
         vbar.finish()
         let postX = TermCounts.weighted(postCounts, like: tfidf)
@@ -158,7 +163,7 @@ public struct Trainer: Sendable {
 
         // 4. Population lifestyles (topics of posts), each user's mix, the likelihood model.
         let topicsK = min(p.topics, max(2, postX.rows / 2))
-        let start = try KMeans(KMeans.Configuration(k: topicsK, restarts: 1, maxIterations: p.maxIterations,
+        let start = try KMeans(KMeans.Configuration(k: topicsK, restarts: p.topicRestarts, maxIterations: p.maxIterations,
                                                      seed: p.seed, threads: threads)).fit(postX)
         var tc = TopicModel.Configuration()
         tc.temperature = p.temperature
@@ -168,11 +173,13 @@ public struct Trainer: Sendable {
         tc.threads = threads
         let labels0 = start.labels.map { max(0, $0) }
         let topics = TopicModel.fit(counts: postCounts, postStart: users.postStart, initialLabels: labels0, k: topicsK, configuration: tc)
-        let theta = topics.mix(counts: postCounts, postStart: users.postStart)
         stage("topics (\(topicsK) over \(postX.rows) posts, EM \(p.emIterations) iterations)")
 
         var isPositive = [Bool](repeating: false, count: users.userCount)
         for r in buyerRows { isPositive[r] = true }
+        var probe = LikelihoodModel(topics: topics, head: p.head, rates: [], regression: nil, knownShare: p.knownShare, referenceQuantiles: [])
+        probe.primaryShare = p.primaryShare
+        let theta = probe.headInputs(counts: postCounts, postStart: users.postStart)
         var regression: LogisticRegression?
         let rates = LikelihoodModel.topicRates(theta: theta, k: topicsK, positive: isPositive)
         if p.head == .logistic {
@@ -181,6 +188,7 @@ public struct Trainer: Sendable {
         }
         var likelihood = LikelihoodModel(topics: topics, head: p.head, rates: rates, regression: regression,
                                          knownShare: p.knownShare, referenceQuantiles: [])
+        likelihood.primaryShare = p.primaryShare
         var scores = [Double](repeating: 0, count: users.userCount)
         var poolScores: [Double] = []
         for u in 0..<users.userCount {
@@ -189,6 +197,7 @@ public struct Trainer: Sendable {
         }
         likelihood = LikelihoodModel(topics: topics, head: p.head, rates: rates, regression: regression,
                                      knownShare: p.knownShare, referenceQuantiles: LikelihoodModel.quantiles(poolScores))
+        likelihood.primaryShare = p.primaryShare
         stage("purchase likelihood (\(p.head.rawValue) head)")
 
         // 5. Lifestyle clusters of the quality customers.

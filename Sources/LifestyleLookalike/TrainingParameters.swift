@@ -32,15 +32,19 @@ public struct TrainingParameters: Sendable, Codable, Equatable {
 
     // Purchase likelihood.
     /// Population lifestyles: topics of everyone's posts (`TopicModel`).
-    public var topics = 20
+    public var topics = 10
     /// Tempering τ of a post's likelihood under a topic.
     public var temperature = 0.1
     /// Dirichlet priors of the users' topic mixes (α) and the topics' term distributions (β).
     public var alpha = 0.5
     public var beta = 0.1
     public var emIterations = 30
+    /// Restarts of the spherical k-means that starts the topics (the lowest objective wins).
+    public var topicRestarts = 1
     /// How a topic mix becomes P(known buyer): per-topic buyer rates or a logistic regression.
     public var head: LikelihoodModel.Head = .rate
+    /// ρ of the primary head: share of a user's posts about their main lifestyle.
+    public var primaryShare = 0.75
     /// L2 penalty of the logistic head.
     public var l2 = 1.0
     /// Share of all buyers that the CRM links to an account (c of Elkan & Noto): calibrates the
@@ -69,6 +73,7 @@ public struct TrainingParameters: Sendable, Codable, Equatable {
         guard alpha > 0, alpha.isFinite else { throw InputError(field: "--alpha", reason: "\(alpha) should be > 0") }
         guard beta > 0, beta.isFinite else { throw InputError(field: "--beta", reason: "\(beta) should be > 0") }
         guard emIterations >= 0 else { throw InputError(field: "--em-iterations", reason: "\(emIterations) should be >= 0") }
+        guard primaryShare > 0 && primaryShare < 1 else { throw InputError(field: "--primary-share", reason: "\(primaryShare) should be in (0, 1)") }
         guard knownShare > 0 && knownShare <= 1 else { throw InputError(field: "--known-share", reason: "\(knownShare) should be in (0, 1]") }
         guard l2 > 0, l2.isFinite else { throw InputError(field: "--l2", reason: "\(l2) should be > 0") }
         guard (1...4).contains(ngramMin), (ngramMin...4).contains(ngramMax) else {

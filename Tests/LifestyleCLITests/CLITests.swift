@@ -34,7 +34,7 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let exe = try #require(executable, "the lifestyle executable was not found; build it first")
         let scratch = "/tmp/lifestyle-cli-io-\(getpid())-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
@@ -50,6 +50,7 @@ enum CLI {
         var env = ProcessInfo.processInfo.environment
         env["LIFESTYLE_NO_PROGRESS"] = "1"
         env.removeValue(forKey: "LIFESTYLE_TRACE")
+        for (key, value) in environment { env[key] = value }
         p.environment = env
         let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
@@ -244,11 +245,18 @@ final class CLIScratch {
     @Test func demoRunsEndToEnd() throws {
         let dir = CLIScratch()
         let out = "\(dir.path)/demo"
-        let r = try CLI.run(["demo", "--out", out, "--posts", CLI.demoPosts, "--threads", "2"])
+        let r = try CLI.run(["demo", "--out", out, "--threads", "2"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("lexicon:    \(out)/lexicon.tsv"))
-        #expect(FileManager.default.fileExists(atPath: "\(out)/lexicon.tsv"))
-        #expect(FileManager.default.fileExists(atPath: "\(out)/vectorizer/vectorizer.json"))
+        for step in ["1. train", "2. describe", "3. score", "4. eval"] { #expect(r.stdout.contains("== \(step)"), "\(step) missing") }
+        #expect(r.stdout.contains("scores: \(out)/scores.csv"))
+        for file in ["model/manifest.json", "model/clusters.json", "scores.csv", "gains.csv", "gains.svg"] {
+            #expect(FileManager.default.fileExists(atPath: "\(out)/\(file)"), "\(file) missing")
+        }
+        // The simulated buyers are found well above chance.
+        let auc = r.stdout.split(separator: "\n").first { $0.hasPrefix("ROC AUC") }.flatMap { line in
+            line.split(separator: ",")[0].split(separator: " ").last.flatMap { Double($0) }
+        }
+        #expect((auc ?? 0) > 0.75, "\(r.stdout)")
     }
 
     @Test func clusterFindsTheDemoLifestyles() throws {
@@ -276,7 +284,7 @@ final class CLIScratch {
 
     @Test func demoWithMissingPostsExitsTwo() throws {
         let dir = CLIScratch()
-        let r = try CLI.run(["demo", "--out", "\(dir.path)/demo", "--posts", "/tmp/lifestyle-none-\(UUID().uuidString).jsonl"])
+        let r = try CLI.run(["demo", "--out", "\(dir.path)/demo", "--data", "/tmp/lifestyle-none-\(UUID().uuidString)"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("not found"))
     }
