@@ -45,19 +45,35 @@ public struct CentroidSet: Sendable, Equatable {
         return out
     }
 
-    /// The columns of row `r` of `x` that contribute most to its similarity with centroid `c`.
+    /// The columns of row `r` of `x` that contribute most to its similarity with centroid `c`
+    /// (preferred columns first; others fill in when there are too few). Ties go to the lower column.
     public func topContributions(_ x: CSRMatrix, row r: Int, centroid c: Int, count: Int,
                                  prefer: (Int) -> Bool = { _ in true }) -> [Int] {
-        var scored: [(Int, Float)] = []
-        for p in x.rowPointers[r] ..< x.rowPointers[r + 1] {
-            let j = Int(x.columnIndices[p])
-            let w = x.values[p] * transposed[j * k + c]
-            if w > 0 { scored.append((j, w)) }
+        guard count > 0 else { return [] }
+        // Two small best-first lists, kept by insertion (count is small).
+        var best: [(Int, Float)] = [], rest: [(Int, Float)] = []
+        best.reserveCapacity(count + 1)
+        rest.reserveCapacity(count + 1)
+        func insert(_ item: (Int, Float), into list: inout [(Int, Float)]) {
+            if list.count == count, let last = list.last, !(item.1 > last.1 || (item.1 == last.1 && item.0 < last.0)) { return }
+            var i = list.count
+            while i > 0 && (item.1 > list[i - 1].1 || (item.1 == list[i - 1].1 && item.0 < list[i - 1].0)) { i -= 1 }
+            list.insert(item, at: i)
+            if list.count > count { list.removeLast() }
         }
-        scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-        let preferred = scored.filter { prefer($0.0) }
-        let chosen = preferred.count >= count ? preferred : preferred + scored.filter { !prefer($0.0) }
-        return chosen.prefix(count).map(\.0)
+        x.columnIndices.withUnsafeBufferPointer { ci in
+            x.values.withUnsafeBufferPointer { v in
+                transposed.withUnsafeBufferPointer { t in
+                    for p in x.rowPointers[r] ..< x.rowPointers[r + 1] {
+                        let j = Int(ci[p])
+                        let w = v[p] * t[j * k + c]
+                        guard w > 0 else { continue }
+                        if prefer(j) { insert((j, w), into: &best) } else { insert((j, w), into: &rest) }
+                    }
+                }
+            }
+        }
+        return (best + rest).prefix(count).map(\.0)
     }
 
     /// The centroid weights of one column (feature) across clusters.

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import LifestyleCore
 
@@ -44,6 +45,9 @@ public struct ScoringRun {
         var outcome = Outcome(stream: UserStream.Outcome(summary: ReadSummary(file: posts)))
         outcome.prospectsListed = listed?.count ?? 0
         var knownSkipped = 0, notListed = 0, scored = 0
+        // Reading and scoring overlap: the next batch is parsed while this one is scored and
+        // written (in order, on one serial queue; at most two batches in flight).
+        var pipeline = BatchPipeline()
         func consume(_ ids: [String], _ userPosts: [[String]]) throws {
             var keepIDs: [String] = [], keepPosts: [[String]] = []
             for (i, id) in ids.enumerated() {
@@ -55,15 +59,22 @@ public struct ScoringRun {
                 keepIDs.append(id)
                 keepPosts.append(userPosts[i])
             }
-            for p in scorer.score(ids: keepIDs, posts: keepPosts) { try writer.add(p) }
             scored += keepIDs.count
+            let target = Unchecked(writer)
+            let (batchIDs, batchPosts) = (keepIDs, keepPosts)
+            try pipeline.submit {
+                for p in scorer.score(ids: batchIDs, posts: batchPosts) { try target.value.add(p) }
+            }
         }
         let bar = ProgressBar("scoring", total: posts == "-" ? 0 : fileSizeOf(posts), unit: "bytes", quiet: quiet)
         do {
             let stream = UserStream(path: posts, strict: strict, batchSize: batchSize, stopOnRegroup: canRestart)
             outcome.stream = try stream.forEachBatch(progress: bar.update) { ids, userPosts in try consume(ids, userPosts) }
+            try pipeline.finish()
             bar.finish()
         } catch is UserStream.RegroupDetected {
+            _ = try? pipeline.finish()
+            pipeline = BatchPipeline()
             bar.finish()
             // Not grouped by user: start over with every user's posts gathered in memory.
             knownSkipped = 0; notListed = 0; scored = 0
@@ -83,6 +94,7 @@ public struct ScoringRun {
                 scoreBar.update(end)
                 start = end
             }
+            try pipeline.finish()
             scoreBar.finish()
         }
         outcome.written = try writer.finish()
@@ -96,6 +108,49 @@ public struct ScoringRun {
             }
         }
         return outcome
+    }
+}
+
+/// A value handed to another thread by a caller that guarantees exclusive use.
+struct Unchecked<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Runs submitted jobs in order on one background queue, at most `depth` at a time; the first
+/// error stops the rest and is rethrown by `submit` or `finish`.
+final class BatchPipeline: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "lifestyle.scoring")
+    private let slots: DispatchSemaphore
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var failure: Error?
+
+    init(depth: Int = 2) { slots = DispatchSemaphore(value: depth) }
+
+    private var firstError: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return failure
+    }
+
+    func submit(_ job: @escaping @Sendable () throws -> Void) throws {
+        if let e = firstError { throw e }
+        slots.wait()
+        queue.async(group: group) { [self] in
+            defer { slots.signal() }
+            guard firstError == nil else { return }
+            do { try job() } catch {
+                lock.lock()
+                if failure == nil { failure = error }
+                lock.unlock()
+            }
+        }
+    }
+
+    func finish() throws {
+        group.wait()
+        if let e = firstError { throw e }
     }
 }
 

@@ -17,28 +17,44 @@ enum TermCounts {
     /// Sums the rows of each group (group g = rows start[g] ..< start[g + 1]); columns stay sorted.
     static func sumRows(_ x: CSRMatrix, groups start: [Int]) -> CSRMatrix {
         var pointers = ContiguousArray<Int>([0])
+        pointers.reserveCapacity(start.count)
         var indices = ContiguousArray<Int32>(), values = ContiguousArray<Float>()
         indices.reserveCapacity(x.nnz)
         values.reserveCapacity(x.nnz)
-        var acc = [Int32: Float]()
-        for g in 0..<(start.count - 1) {
-            let lo = start[g], hi = start[g + 1]
-            if hi - lo == 1 {
-                for p in x.rowPointers[lo] ..< x.rowPointers[lo + 1] {
-                    indices.append(x.columnIndices[p])
-                    values.append(x.values[p])
-                }
-            } else if hi > lo {
-                acc.removeAll(keepingCapacity: true)
-                for r in lo..<hi {
-                    for p in x.rowPointers[r] ..< x.rowPointers[r + 1] { acc[x.columnIndices[p], default: 0] += x.values[p] }
-                }
-                for (j, v) in acc.sorted(by: { $0.key < $1.key }) {
-                    indices.append(j)
-                    values.append(v)
+        var dense = [Float](repeating: 0, count: x.columns)
+        var touched: [Int32] = []
+        x.rowPointers.withUnsafeBufferPointer { rp in
+            x.columnIndices.withUnsafeBufferPointer { ci in
+                x.values.withUnsafeBufferPointer { v in
+                    dense.withUnsafeMutableBufferPointer { d in
+                        for g in 0..<(start.count - 1) {
+                            let lo = start[g], hi = start[g + 1]
+                            if hi - lo == 1 {
+                                for p in rp[lo] ..< rp[lo + 1] {
+                                    indices.append(ci[p])
+                                    values.append(v[p])
+                                }
+                            } else if hi > lo {
+                                touched.removeAll(keepingCapacity: true)
+                                for r in lo..<hi {
+                                    for p in rp[r] ..< rp[r + 1] {
+                                        let j = Int(ci[p])
+                                        if d[j] == 0 { touched.append(ci[p]) }
+                                        d[j] += v[p]
+                                    }
+                                }
+                                touched.sort()
+                                for j in touched {
+                                    indices.append(j)
+                                    values.append(d[Int(j)])
+                                    d[Int(j)] = 0
+                                }
+                            }
+                            pointers.append(indices.count)
+                        }
+                    }
                 }
             }
-            pointers.append(indices.count)
         }
         return CSRMatrix(rows: start.count - 1, columns: x.columns, rowPointers: pointers, columnIndices: indices, values: values)
     }
@@ -47,13 +63,19 @@ enum TermCounts {
     static func weighted(_ counts: CSRMatrix, like tfidf: TFIDFModel) -> CSRMatrix {
         let config = tfidf.configuration
         var values = ContiguousArray<Float>(repeating: 0, count: counts.nnz)
+        let idf = tfidf.idf
+        idf.withUnsafeBufferPointer { idf in
+        counts.rowPointers.withUnsafeBufferPointer { rowPointers in
+        counts.columnIndices.withUnsafeBufferPointer { columnIndices in
+        counts.values.withUnsafeBufferPointer { countValues in
+        values.withUnsafeMutableBufferPointer { values in
         for r in 0..<counts.rows {
-            let lo = counts.rowPointers[r], hi = counts.rowPointers[r + 1]
+            let lo = rowPointers[r], hi = rowPointers[r + 1]
             var norm = 0.0
             for p in lo..<hi {
-                let c = Double(counts.values[p])
+                let c = Double(countValues[p])
                 var w = config.sublinearTF ? (c > 0 ? 1 + log(c) : 0) : c
-                if config.useIDF { w *= Double(tfidf.idf[Int(counts.columnIndices[p])]) }
+                if config.useIDF { w *= Double(idf[Int(columnIndices[p])]) }
                 values[p] = Float(w)
                 switch config.norm {
                 case .l2: norm += w * w
@@ -68,6 +90,11 @@ enum TermCounts {
             case .none: scale = 1
             }
             for p in lo..<hi { values[p] = Float(Double(values[p]) * scale) }
+        }
+        }
+        }
+        }
+        }
         }
         return CSRMatrix(rows: counts.rows, columns: counts.columns, rowPointers: counts.rowPointers,
                          columnIndices: counts.columnIndices, values: values)

@@ -128,20 +128,37 @@ public struct TopicModel: Sendable, Equatable {
     /// τ Σ_w cnt[p,w] ln φ[k,w] for every post and topic (posts × K).
     static func postLogLikelihoods(_ counts: CSRMatrix, logPhi: ContiguousArray<Float>, k: Int, temperature: Double, threads: Int) -> [Double] {
         var out = [Double](repeating: 0, count: counts.rows * k)
-        let chunk = 1024
-        let n = (counts.rows + chunk - 1) / chunk
+        let rows = counts.rows
         out.withUnsafeMutableBufferPointer { o in
             let base = UncheckedPointer(o.baseAddress!)
             logPhi.withUnsafeBufferPointer { lp in
-                let lphi = UncheckedPointer(UnsafeMutablePointer(mutating: lp.baseAddress!))
-                DispatchQueue.concurrentPerform(iterations: n) { c in
-                    for p in (c * chunk) ..< min(counts.rows, (c + 1) * chunk) {
-                        for q in counts.rowPointers[p] ..< counts.rowPointers[p + 1] {
-                            let w = Int(counts.columnIndices[q]) * k
-                            let cnt = Double(counts.values[q])
-                            for t in 0..<k { base.pointer[p * k + t] += cnt * Double(lphi.pointer[w + t]) }
+                counts.rowPointers.withUnsafeBufferPointer { rp in
+                    counts.columnIndices.withUnsafeBufferPointer { ci in
+                        counts.values.withUnsafeBufferPointer { cv in
+                            let lphi = UncheckedPointer(UnsafeMutablePointer(mutating: lp.baseAddress!))
+                            let rpp = UncheckedPointer(UnsafeMutablePointer(mutating: rp.baseAddress!))
+                            let cip = UncheckedPointer(UnsafeMutablePointer(mutating: ci.baseAddress ?? UnsafePointer(bitPattern: 8)!))
+                            let cvp = UncheckedPointer(UnsafeMutablePointer(mutating: cv.baseAddress ?? UnsafePointer(bitPattern: 8)!))
+                            let work: @Sendable (Int, Int) -> Void = { lo, hi in
+                                for p in lo..<hi {
+                                    let row = base.pointer + p * k
+                                    for q in rpp.pointer[p] ..< rpp.pointer[p + 1] {
+                                        let w = lphi.pointer + Int(cip.pointer[q]) * k
+                                        let cnt = Double(cvp.pointer[q])
+                                        for t in 0..<k { row[t] += cnt * Double(w[t]) }
+                                    }
+                                    for t in 0..<k { row[t] *= temperature }
+                                }
+                            }
+                            if threads <= 1 || rows < 4096 {
+                                work(0, rows)
+                            } else {
+                                let chunk = 1024
+                                DispatchQueue.concurrentPerform(iterations: (rows + chunk - 1) / chunk) { c in
+                                    work(c * chunk, min(rows, (c + 1) * chunk))
+                                }
+                            }
                         }
-                        for t in 0..<k { base.pointer[p * k + t] *= temperature }
                     }
                 }
             }

@@ -41,7 +41,7 @@ public struct Tokenizer: Sendable {
     public let configuration: TokenizerConfiguration
     public let normalizer: Normalizer
     public let segmenter: Segmenter?
-    let stopKeys: Set<UInt64>
+    let stopKeys: KeySet
     let keepMask: UInt16
 
     /// - Parameter lexicon: words for `.words`/`.both` mode; without one those modes fall back to single characters.
@@ -59,7 +59,7 @@ public struct Tokenizer: Sendable {
             let norm = normalizer.normalize(w)
             if !norm.isEmpty { keys.insert(TokenKey(norm).raw) }
         }
-        self.stopKeys = keys
+        self.stopKeys = KeySet(keys)
         self.keepMask = configuration.keep.reduce(0) { $0 | (1 << UInt16($1.rawValue)) }
     }
 

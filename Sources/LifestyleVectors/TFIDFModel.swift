@@ -115,12 +115,25 @@ let sublinearTable: [Double] = (0..<64).map { $0 == 0 ? 0 : 1 + log(Double($0)) 
 
 /// Maps tokens to columns and counts them for the current row.
 struct ColumnSink: TokenSink {
-    let model: TFIDFModel
     var builder: RowBuilder
+    /// The vocabulary's table, hoisted out of the optional so a token costs no reference counting
+    /// (the model owns it for the sink's lifetime); nil in hashing mode.
+    unowned(unsafe) let table: TermTable
+    let hashing: Bool
+    let mask: UInt64
+
+    init(model: TFIDFModel, builder: RowBuilder) {
+        self.builder = builder
+        table = model.vocabulary?.index ?? ColumnSink.noTable
+        hashing = model.vocabulary == nil
+        mask = UInt64(max(1, model.idf.count) - 1)
+    }
+
+    private static let noTable = TermTable(capacity: 1)
 
     @inline(__always)
     mutating func token(_ scalars: UnsafeBufferPointer<UInt32>, kind: TokenKind, key: TokenKey) {
-        let c = model.column(forKey: key)
+        let c = hashing ? Int32(truncatingIfNeeded: key.mixed & mask) : table.find(key.raw)
         if c >= 0 { builder.count(column: c) }
     }
 }
