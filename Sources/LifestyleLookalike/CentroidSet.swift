@@ -48,7 +48,7 @@ public struct CentroidSet: Sendable, Equatable {
     /// The columns of row `r` of `x` that contribute most to its similarity with centroid `c`
     /// (preferred columns first; others fill in when there are too few). Ties go to the lower column.
     public func topContributions(_ x: CSRMatrix, row r: Int, centroid c: Int, count: Int,
-                                 prefer: (Int) -> Bool = { _ in true }) -> [Int] {
+                                 prefer: (Int) -> Bool = { _ in true }, allow: (Int) -> Bool = { _ in true }) -> [Int] {
         guard count > 0 else { return [] }
         // Two small best-first lists, kept by insertion (count is small).
         var best: [(Int, Float)] = [], rest: [(Int, Float)] = []
@@ -67,7 +67,7 @@ public struct CentroidSet: Sendable, Equatable {
                     for p in x.rowPointers[r] ..< x.rowPointers[r + 1] {
                         let j = Int(ci[p])
                         let w = v[p] * t[j * k + c]
-                        guard w > 0 else { continue }
+                        guard w > 0, allow(j) else { continue }
                         if prefer(j) { insert((j, w), into: &best) } else { insert((j, w), into: &rest) }
                     }
                 }

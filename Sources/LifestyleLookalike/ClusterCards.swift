@@ -107,11 +107,12 @@ public struct CardBuilder {
     ///   - values: customer value of each seed row.
     ///   - cohesion: per-seed cosine to its centroid.
     ///   - termName: column → term.
-    ///   - isWord: whether a column is a multi-character term (preferred on cards).
+    ///   - isWord: whether a column is a descriptive term (preferred on cards).
+    ///   - isHidden: columns never shown (mentions, URLs).
     ///   - examples: for each cluster, candidate posts ranked best first (already chosen by the caller).
     public func cards(labels: [Int32], k: Int, counts: CSRMatrix, seedRows: [Int], values: [CustomerValue],
                       cohesion: [Float], termName: (Int) -> String, isWord: (Int) -> Bool,
-                      examples: [[String]]) -> [ClusterCard] {
+                      isHidden: (Int) -> Bool = { _ in false }, examples: [[String]]) -> [ClusterCard] {
         var population = [Double](repeating: 0, count: counts.columns)
         for i in 0..<counts.nnz { population[Int(counts.columnIndices[i])] += Double(counts.values[i]) }
 
@@ -139,7 +140,7 @@ public struct CardBuilder {
                 }
             }
             let scored = Self.weightedLogOdds(group: group, population: population, priorScale: priorScale)
-                .filter { $0.1 > 0 }
+                .filter { $0.1 > 0 && !isHidden(Int($0.0)) }
                 .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             // Words first: single characters only when there are too few words.
             let words = scored.filter { isWord(Int($0.0)) }

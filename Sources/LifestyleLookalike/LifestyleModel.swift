@@ -78,17 +78,22 @@ struct LikelihoodFile: Codable {
 public struct LifestyleModel: Sendable {
     public let manifest: ModelManifest
     public let vectorizer: TFIDFModel
+    /// Term-space centroids of the lifestyle clusters (unit length): match terms, examples.
     public let clusters: CentroidSet
+    /// The clusters' centroids in topic-mix space (k × topics, unit length, on √θ): which cluster
+    /// a user belongs to.
+    public let clusterMixes: ContiguousArray<Float>
     public let clusterFile: ClusterFile
     public let likelihood: LikelihoodModel
     /// Sorted 64-bit hashes of known buyers' user ids (ids themselves are not stored).
     public let knownBuyers: [UInt64]
 
-    public init(manifest: ModelManifest, vectorizer: TFIDFModel, clusters: CentroidSet, clusterFile: ClusterFile,
-                likelihood: LikelihoodModel, knownBuyers: [UInt64]) {
+    public init(manifest: ModelManifest, vectorizer: TFIDFModel, clusters: CentroidSet, clusterMixes: ContiguousArray<Float>,
+                clusterFile: ClusterFile, likelihood: LikelihoodModel, knownBuyers: [UInt64]) {
         self.manifest = manifest
         self.vectorizer = vectorizer
         self.clusters = clusters
+        self.clusterMixes = clusterMixes
         self.clusterFile = clusterFile
         self.likelihood = likelihood
         self.knownBuyers = knownBuyers
@@ -118,6 +123,7 @@ public struct LifestyleModel: Sendable {
 
     static let centroidsName = "centroids.f32"
     static let topicsName = "topics.f32"
+    static let clusterMixesName = "cluster-mixes.f32"
     static let clustersName = "clusters.json"
     static let likelihoodName = "likelihood.json"
     static let knownName = "known-buyers.u64"
@@ -133,6 +139,7 @@ public struct LifestyleModel: Sendable {
         }
         try writer.put(Self.centroidsName, littleEndianBytes(clusters.centroids))
         try writer.put(Self.topicsName, littleEndianBytes(likelihood.topics.logPhi))
+        try writer.put(Self.clusterMixesName, littleEndianBytes(clusterMixes))
         try writer.put(Self.clustersName, json: clusterFile)
         let t = likelihood.topics
         try writer.put(Self.likelihoodName, json: LikelihoodFile(
@@ -181,6 +188,10 @@ public struct LifestyleModel: Sendable {
         var likelihood = LikelihoodModel(topics: topics, head: lf.head, rates: lf.rates, regression: lf.regression,
                                          knownShare: lf.knownShare, referenceQuantiles: lf.referenceQuantiles)
         likelihood.primaryShare = lf.primaryShare
+        let mixes = try floatsFromLittleEndian(try dir.bytes(clusterMixesName), file: "\(path)/\(clusterMixesName)")
+        guard mixes.count == manifest.k * manifest.topics else {
+            throw InputError(file: "\(path)/\(clusterMixesName)", reason: "holds \(mixes.count) values, expected \(manifest.k) × \(manifest.topics)")
+        }
         let knownBytes = try dir.bytes(knownName)
         guard knownBytes.count % 8 == 0 else { throw InputError(file: "\(path)/\(knownName)", reason: "size \(knownBytes.count) is not a multiple of 8") }
         var known: [UInt64] = []
@@ -190,8 +201,8 @@ public struct LifestyleModel: Sendable {
             for b in 0..<8 { h |= UInt64(knownBytes[i + b]) << (8 * UInt64(b)) }
             known.append(h)
         }
-        return LifestyleModel(manifest: manifest, vectorizer: vectorizer, clusters: clusters, clusterFile: clusterFile,
-                              likelihood: likelihood, knownBuyers: known)
+        return LifestyleModel(manifest: manifest, vectorizer: vectorizer, clusters: clusters, clusterMixes: mixes,
+                              clusterFile: clusterFile, likelihood: likelihood, knownBuyers: known)
     }
 }
 

@@ -70,7 +70,7 @@ public final class ScoreWriter {
     }
 
     public init(output: String, format: ScoreFormat = .csv, sorted: Bool = true, selection: Selection = .all,
-                runSize: Int = 1 << 17, referencePercentile: @escaping (Double) -> Double) throws {
+                runSize: Int = 1 << 16, referencePercentile: @escaping (Double) -> Double) throws {
         if case .top(let n) = selection, n < 1 { throw InputError(field: "--top", reason: "\(n) should be >= 1") }
         if case .audience(let a) = selection, !(a > 0 && a <= 1) { throw InputError(field: "--audience", reason: "\(a * 100)% should be in (0, 100]") }
         if !sorted && selection != .all {
@@ -155,8 +155,12 @@ public final class ScoreWriter {
         run.sort(by: Self.before)
         try AtomicFile.createDirectories(spillDirectory)
         let path = "\(spillDirectory)/run-\(runFiles.count)"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create a spill file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        // Written through a 1 MiB buffer: the spill costs no second copy of the run.
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(run.count * 96)
+        bytes.reserveCapacity(1 << 20)
         for r in run {
             withUnsafeBytes(of: r.score.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
             for s in [r.userID, r.prefix, r.suffix] {
@@ -164,10 +168,11 @@ public final class ScoreWriter {
                 withUnsafeBytes(of: UInt32(u.count).littleEndian) { bytes.append(contentsOf: $0) }
                 bytes.append(contentsOf: u)
             }
+            if bytes.count >= 1 << 20 {
+                try writeAll(fd, bytes, path: path)
+                bytes.removeAll(keepingCapacity: true)
+            }
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create a spill file: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
         try writeAll(fd, bytes, path: path)
         runFiles.append(path)
         run.removeAll(keepingCapacity: true)
@@ -330,13 +335,15 @@ struct RunReader {
                 buffer.removeFirst(position)
                 position = 0
             }
-            var chunk = [UInt8](repeating: 0, count: 1 << 20)
-            let r = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            let old = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: 1 << 18))
+            let r = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + old, 1 << 18) }
+            buffer.removeLast((1 << 18) - max(0, r))
             if r < 0 {
                 if errno == EINTR { continue }
                 throw RuntimeFailure("\(path): read failed: \(String(cString: strerror(errno)))")
             }
-            if r == 0 { eof = true; close(fd) } else { buffer.append(contentsOf: chunk[0..<r]) }
+            if r == 0 { eof = true; close(fd) }
         }
         return true
     }

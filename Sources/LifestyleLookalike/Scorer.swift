@@ -14,6 +14,7 @@ public struct Scorer: Sendable {
     public var skusPerProspect = 3
     let recommended: [[String]]
     let isWord: [Bool]
+    let isHidden: [Bool]
 
     public init(model: LifestyleModel, threads: Int = defaultThreadCount) throws {
         self.model = model
@@ -31,7 +32,8 @@ public struct Scorer: Sendable {
                 .sorted { $0.lift != $1.lift ? $0.lift > $1.lift : ($0.share != $1.share ? $0.share > $1.share : $0.sku < $1.sku) }
                 .map(\.sku)
         }
-        isWord = (0..<model.vectorizer.featureCount).map { model.vectorizer.featureName($0).unicodeScalars.count >= 2 }
+        isWord = DescriptiveTerms.flags(model.vectorizer)
+        isHidden = DescriptiveTerms.hidden(model.vectorizer)
     }
 
     /// Scores a batch of users (ids aligned with their posts).
@@ -73,19 +75,28 @@ public struct Scorer: Sendable {
         let counts = TermCounts.sumRows(postCounts, groups: start)
         let x = TermCounts.weighted(counts, like: model.vectorizer)
         let k = model.clusters.k
-        let sims = model.clusters.similarities(x)
-        let tk = model.likelihood.topics.k
-        let theta = model.likelihood.headInputs(counts: postCounts, postStart: start)
+        let lk = model.likelihood
+        let tk = lk.topics.k
+        let (theta, primary) = lk.topics.mixAndPrimary(counts: postCounts, postStart: start,
+                                                        primaryShare: lk.head == .primary ? lk.primaryShare : nil)
+        let headInput = lk.head == .primary ? primary : theta
         var out: [ScoredProspect] = []
         out.reserveCapacity(ids.count)
         for u in 0..<ids.count {
+            // Nearest lifestyle cluster in topic-mix space (cosine of √θ).
             var best = 0
-            for c in 1..<max(1, k) where sims[u * k + c] > sims[u * k + best] { best = c }
-            let terms = model.clusters.topContributions(x, row: u, centroid: best, count: termsPerProspect, prefer: { isWord[$0] })
+            var bestSim = -Float.infinity
+            for c in 0..<k {
+                var dot: Float = 0
+                for t in 0..<tk { dot += Float(theta[u * tk + t].squareRoot()) * model.clusterMixes[c * tk + t] }
+                if dot > bestSim { bestSim = dot; best = c }
+            }
+            let terms = model.clusters.topContributions(x, row: u, centroid: best, count: termsPerProspect,
+                                                            prefer: { isWord[$0] }, allow: { !isHidden[$0] })
                 .map { model.vectorizer.featureName($0) }
             out.append(ScoredProspect(
-                userID: ids[u], score: model.likelihood.probability(theta[u * tk ..< (u + 1) * tk]),
-                cluster: best, similarity: Double(sims[u * k + best]), terms: terms,
+                userID: ids[u], score: lk.probability(headInput[u * tk ..< (u + 1) * tk]),
+                cluster: best, similarity: Double(bestSim), terms: terms,
                 skus: Array(recommended[best].prefix(skusPerProspect))))
         }
         return out

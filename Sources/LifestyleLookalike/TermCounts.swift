@@ -100,3 +100,30 @@ enum TermCounts {
                          columnIndices: counts.columnIndices, values: values)
     }
 }
+
+/// Which terms describe a lifestyle to a person: words the segmentation knows (discovered or
+/// from a dictionary), Latin words, hashtags and the like — not arbitrary character pairs such
+/// as 量不 that merely straddle two words. Cards and match terms prefer these.
+enum DescriptiveTerms {
+    /// Terms never shown on a card or as a match reason: @mentions and URLs name people and
+    /// places on the web, not lifestyles.
+    static func hidden(_ tfidf: TFIDFModel) -> [Bool] {
+        (0..<tfidf.featureCount).map { j in
+            let term = tfidf.featureName(j)
+            return term.hasPrefix("@") || term.hasPrefix("http") || term.contains("://")
+        }
+    }
+
+    static func flags(_ tfidf: TFIDFModel) -> [Bool] {
+        let lexicon = tfidf.lexicon
+        return (0..<tfidf.featureCount).map { j in
+            let term = tfidf.featureName(j)
+            let scalars = Array(term.unicodeScalars)
+            guard scalars.count >= 2 else { return false }
+            let allHan = scalars.allSatisfy { (0x3400...0x9FFF).contains($0.value) || (0x20000...0x2FFFF).contains($0.value) }
+            guard allHan else { return true }
+            if let lexicon { return lexicon.index(of: term) != nil }
+            return true
+        }
+    }
+}

@@ -200,7 +200,14 @@ public struct Trainer: Sendable {
         likelihood.primaryShare = p.primaryShare
         stage("purchase likelihood (\(p.head.rawValue) head)")
 
-        // 5. Lifestyle clusters of the quality customers.
+        // 5. Lifestyle clusters of the quality customers, in topic-mix space: a seed is √θ (cosine
+        // of √θ is the Bhattacharyya coefficient of two mixes), so clusters follow what people
+        // mostly write about rather than incidental shared vocabulary.
+        let mixes = p.head == .primary ? topics.mix(counts: postCounts, postStart: users.postStart) : theta
+        var seedMixValues = ContiguousArray<Float>()
+        seedMixValues.reserveCapacity(seedRows.count * topicsK)
+        for r in seedRows { for t in 0..<topicsK { seedMixValues.append(Float(mixes[r * topicsK + t].squareRoot())) } }
+        let seedMix = DenseMatrix(rows: seedRows.count, columns: topicsK, values: seedMixValues)
         let seedX = x.selectingRows(seedRows)
         var kChoice = "given"
         let k: Int
@@ -213,16 +220,33 @@ public struct Trainer: Sendable {
         } else {
             let candidates = p.kRange.filter { $0 < seedRows.count }
             guard !candidates.isEmpty else { throw InputError(field: "--k", reason: "auto: \(seedRows.count) seed users are too few for k in \(p.kRange)") }
-            let chosen = try ChooseK(ChooseK.Configuration(ks: candidates, runs: 3, seed: p.seed, threads: threads)).evaluate(seedX)
+            let chosen = try ChooseK(ChooseK.Configuration(ks: candidates, runs: 3, seed: p.seed, threads: threads)).evaluate(seedMix)
             k = chosen.recommended ?? candidates[0]
             kChoice = "auto: " + chosen.explanation
         }
         let clustering = try KMeans(KMeans.Configuration(k: k, restarts: p.restarts, maxIterations: p.maxIterations, seed: p.seed,
-                                                         threads: threads)).fit(seedX)
+                                                         threads: threads)).fit(seedMix)
         clusteringWarnings = clustering.warnings
-        let clusters = CentroidSet(k: k, dimension: x.columns, centroids: clustering.centroids)
-        let seedSims = clusters.similarities(seedX)
-        let cohesion = (0..<seedRows.count).map { i in seedSims[i * k + Int(max(0, clustering.labels[i]))] }
+        let clusterMixes = clustering.centroids
+        // Each cluster in TF-IDF space too (the normalised mean of its members' rows): the terms
+        // that match a prospect to it and the posts that represent it.
+        var termCentroids = ContiguousArray<Float>(repeating: 0, count: k * x.columns)
+        for (i, label) in clustering.labels.enumerated() where label >= 0 {
+            let base = Int(label) * x.columns
+            for q in seedX.rowPointers[i] ..< seedX.rowPointers[i + 1] { termCentroids[base + Int(seedX.columnIndices[q])] += seedX.values[q] }
+        }
+        for c in 0..<k {
+            var norm: Float = 0
+            for j in 0..<x.columns { norm += termCentroids[c * x.columns + j] * termCentroids[c * x.columns + j] }
+            if norm > 0 { let inv = 1 / norm.squareRoot(); for j in 0..<x.columns { termCentroids[c * x.columns + j] *= inv } }
+        }
+        let clusters = CentroidSet(k: k, dimension: x.columns, centroids: termCentroids)
+        let cohesion: [Float] = (0..<seedRows.count).map { i in
+            let c = Int(max(0, clustering.labels[i]))
+            var dot: Float = 0
+            for t in 0..<topicsK { dot += seedMixValues[i * topicsK + t] * clusterMixes[c * topicsK + t] }
+            return dot
+        }
         let spread = Set(clustering.labels).count
         if k >= 4 && clustering.clusterSizes.max()! * k < seedRows.count * 2 {
             diagnostics.append("the seeds spread evenly over \(spread) clusters (largest \(clustering.clusterSizes.max()!) of \(seedRows.count)): no dominant lifestyle, the cards describe weak structure")
@@ -263,20 +287,22 @@ public struct Trainer: Sendable {
                 examples[c] = texts
             }
         }
+        let descriptive = DescriptiveTerms.flags(tfidf)
+        let hidden = DescriptiveTerms.hidden(tfidf)
         var builder = CardBuilder()
         builder.topTerms = p.topTerms
         builder.examples = p.examples
         let cards = builder.cards(labels: clustering.labels, k: k, counts: counts, seedRows: seedRows, values: values,
                                   cohesion: cohesion, termName: { tfidf.featureName($0) },
-                                  isWord: { tfidf.featureName($0).unicodeScalars.count >= 2 }, examples: examples)
+                                  isWord: { descriptive[$0] }, isHidden: { hidden[$0] }, examples: examples)
         stage("cluster cards")
 
         let clusterFile = ClusterFile(k: k, dimension: x.columns, objective: clustering.objective, iterations: clustering.iterations,
                                       kChoice: kChoice, clusters: cards)
         let manifest = ModelManifest(createdAt: creationTimestamp(), parameters: p, corpus: stats, k: k, topics: topics.k,
                                      dimension: x.columns, files: [:])
-        let model = LifestyleModel(manifest: manifest, vectorizer: tfidf, clusters: clusters, clusterFile: clusterFile,
-                                   likelihood: likelihood, knownBuyers: knownUsers.map(LifestyleModel.userHash).sorted())
+        let model = LifestyleModel(manifest: manifest, vectorizer: tfidf, clusters: clusters, clusterMixes: clusterMixes,
+                                   clusterFile: clusterFile, likelihood: likelihood, knownBuyers: knownUsers.map(LifestyleModel.userHash).sorted())
 
         var report = TrainingReport(postsSummary: users.summary, purchasesSummary: purchasesSummary,
                                     accountsSummary: accountsSummary, link: link)
