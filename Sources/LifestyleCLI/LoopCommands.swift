@@ -53,7 +53,7 @@ struct TrainCommand: ParsableCommand {
     var topics: Int = 10
     @Option(help: "Tempering τ of a post's likelihood under a topic.")
     var temperature: Double = 0.1
-    @Option(help: "How a topic mix becomes P(known buyer): rate, logistic or primary.")
+    @Option(help: "How a topic mix becomes P(known buyer): rate, mixture, logistic or primary.")
     var head: LikelihoodModel.Head = .rate
     @Option(name: .customLong("primary-share"), help: "primary head: share of a user's posts about their main lifestyle.")
     var primaryShare: Double = 0.75

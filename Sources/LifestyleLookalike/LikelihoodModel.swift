@@ -18,6 +18,9 @@ public struct LikelihoodModel: Sendable, Equatable {
         case rate, logistic
         /// Σₖ P(main topic = k) · rateₖ, with the main-topic posterior of `TopicModel.mixAndPrimary`.
         case primary
+        /// Σₖ θₖ · rateₖ with the rates fitted by EM as a mixture: a user's label comes from one of
+        /// their topics, chosen with probability θₖ, then Bernoulli(rateₖ).
+        case mixture
     }
 
     public let topics: TopicModel
@@ -46,7 +49,7 @@ public struct LikelihoodModel: Sendable, Equatable {
     /// What the head reads for each user (users × K): θ, or the main-topic posterior.
     public func headInputs(counts: CSRMatrix, postStart: [Int]) -> [Double] {
         switch head {
-        case .rate, .logistic: return topics.mix(counts: counts, postStart: postStart)
+        case .rate, .logistic, .mixture: return topics.mix(counts: counts, postStart: postStart)
         case .primary: return topics.mixAndPrimary(counts: counts, postStart: postStart, primaryShare: primaryShare).primary
         }
     }
@@ -54,7 +57,7 @@ public struct LikelihoodModel: Sendable, Equatable {
     /// s = P(known buyer | θ) for one user's mix.
     public func knownProbability(_ theta: ArraySlice<Double>) -> Double {
         switch head {
-        case .rate, .primary:
+        case .rate, .primary, .mixture:
             var s = 0.0
             for (i, t) in theta.enumerated() { s += t * rates[i] }
             return s
@@ -73,6 +76,35 @@ public struct LikelihoodModel: Sendable, Equatable {
         guard c > 0 else { return 0 }
         let odds = s / max(1e-12, 1 - s)
         return min(1, max(0, (1 - c) / c * odds))
+    }
+
+    /// Per-topic rates maximising Σᵤ log P(yᵤ | θᵤ) with P(y = 1 | θ) = Σₖ θₖ rateₖ, by EM
+    /// (Beta(1, 1)-smoothed M steps), starting from `topicRates`.
+    static func mixtureRates(theta: [Double], k: Int, positive: [Bool], iterations: Int = 100) -> [Double] {
+        var rates = topicRates(theta: theta, k: k, positive: positive)
+        let users = positive.count
+        var num = [Double](repeating: 0, count: k), den = [Double](repeating: 0, count: k)
+        for _ in 0..<iterations {
+            for t in 0..<k { num[t] = 0; den[t] = 0 }
+            for u in 0..<users {
+                var z = 0.0
+                for t in 0..<k { z += theta[u * k + t] * (positive[u] ? rates[t] : 1 - rates[t]) }
+                guard z > 0 else { continue }
+                for t in 0..<k {
+                    let g = theta[u * k + t] * (positive[u] ? rates[t] : 1 - rates[t]) / z
+                    den[t] += g
+                    if positive[u] { num[t] += g }
+                }
+            }
+            var change = 0.0
+            for t in 0..<k {
+                let next = (num[t] + 1) / (den[t] + 2)
+                change = max(change, abs(next - rates[t]))
+                rates[t] = next
+            }
+            if change < 1e-9 { break }
+        }
+        return rates
     }
 
     /// Smoothed known-buyer rate per main topic: (buyers + 1) / (users + 2).

@@ -53,7 +53,7 @@ public struct TopicModel: Sendable, Equatable {
     ///   - postStart: user u's posts are rows postStart[u] ..< postStart[u + 1].
     ///   - initialLabels: a hard topic per post (e.g. spherical k-means), values in 0..<k.
     public static func fit(counts: CSRMatrix, postStart: [Int], initialLabels: [Int32], k: Int,
-                           configuration c: Configuration) -> TopicModel {
+                           configuration c: Configuration, progress: ((Int) -> Void)? = nil) -> TopicModel {
         let posts = counts.rows, v = counts.columns
         var r = [Double](repeating: 0, count: posts * k)
         for p in 0..<posts { r[p * k + Int(initialLabels[p])] = 1 }
@@ -61,6 +61,7 @@ public struct TopicModel: Sendable, Equatable {
         let owner = ownerOfPost(postStart, posts: posts)
         for iteration in 0...c.iterations {
             logPhi = mStep(counts: counts, r: r, k: k, beta: c.beta, threads: c.threads)
+            progress?(iteration)
             if iteration == c.iterations { break }
             let theta = userMix(r: r, postStart: postStart, k: k, alpha: c.alpha)
             let a = postLogLikelihoods(counts, logPhi: logPhi, k: k, temperature: c.temperature, threads: c.threads)

@@ -172,7 +172,10 @@ public struct Trainer: Sendable {
         tc.iterations = p.emIterations
         tc.threads = threads
         let labels0 = start.labels.map { max(0, $0) }
-        let topics = TopicModel.fit(counts: postCounts, postStart: users.postStart, initialLabels: labels0, k: topicsK, configuration: tc)
+        let emBar = ProgressBar("lifestyle topics (EM)", total: p.emIterations, unit: "iterations", quiet: quiet)
+        let topics = TopicModel.fit(counts: postCounts, postStart: users.postStart, initialLabels: labels0, k: topicsK,
+                                    configuration: tc, progress: emBar.update)
+        emBar.finish()
         stage("topics (\(topicsK) over \(postX.rows) posts, EM \(p.emIterations) iterations)")
 
         var isPositive = [Bool](repeating: false, count: users.userCount)
@@ -181,7 +184,9 @@ public struct Trainer: Sendable {
         probe.primaryShare = p.primaryShare
         let theta = probe.headInputs(counts: postCounts, postStart: users.postStart)
         var regression: LogisticRegression?
-        let rates = LikelihoodModel.topicRates(theta: theta, k: topicsK, positive: isPositive)
+        let rates = p.head == .mixture
+            ? LikelihoodModel.mixtureRates(theta: theta, k: topicsK, positive: isPositive)
+            : LikelihoodModel.topicRates(theta: theta, k: topicsK, positive: isPositive)
         if p.head == .logistic {
             let logTheta = theta.map { log(max($0, 1e-12)) }
             regression = try LogisticRegression.fit(x: logTheta, rows: users.userCount, columns: topicsK, y: isPositive, l2: p.l2)

@@ -183,3 +183,19 @@ final class Scratch {
         #expect(rates == [3.0 / 5.0, 1.0 / 3.0])
     }
 }
+
+@Suite struct MixtureRatesTests {
+    /// With one-hot mixes the mixture EM has nothing to share out: its rates are the smoothed
+    /// per-topic rates. With mixed users, a topic that only ever co-occurs with buyers gets the
+    /// higher rate.
+    @Test func oneHotMixesGiveTheSmoothedRates() {
+        let theta: [Double] = [1, 0, 1, 0, 0, 1, 0, 1, 0, 1]
+        let positive = [true, false, true, false, false]
+        let rates = LikelihoodModel.mixtureRates(theta: theta, k: 2, positive: positive)
+        #expect(abs(rates[0] - 2.0 / 4.0) < 1e-9)
+        #expect(abs(rates[1] - 2.0 / 5.0) < 1e-9)
+        let mixed: [Double] = [0.6, 0.4, 0.6, 0.4, 0.1, 0.9, 0.1, 0.9]
+        let r = LikelihoodModel.mixtureRates(theta: mixed, k: 2, positive: [true, true, false, false])
+        #expect(r[0] > r[1])
+    }
+}
