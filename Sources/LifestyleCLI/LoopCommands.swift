@@ -61,7 +61,7 @@ struct TrainCommand: ParsableCommand {
     var emIterations: Int = 30
     @Option(name: .customLong("topic-restarts"), help: "Restarts of the k-means that starts the topics.")
     var topicRestarts: Int = 1
-    @Option(name: .customLong("known-share"), help: "Share of all buyers that the CRM links to an account; calibrates the likelihood (ranks do not depend on it).")
+    @Option(name: .customLong("known-share"), help: "Share of all buyers that the CRM links to an account; calibrates the likelihood (the ranking does not depend on it).")
     var knownShare: Double = 0.5
     @Flag(name: .customLong("no-words"), help: "Character n-grams only (no corpus word discovery).")
     var noWords = false
@@ -124,6 +124,7 @@ struct TrainCommand: ParsableCommand {
         let c = model.manifest.corpus
         print("known buyers: \(c.knownBuyers) linked users (excluded from every prospect pool); \(c.trainingPositives) with posts train the likelihood" + (c.heldOut > 0 ? ", \(c.heldOut) held out" : ""))
         if c.accountsWithoutPosts > 0 { print("note: \(c.accountsWithoutPosts) linked account(s) have no posts in \(posts)") }
+        print("likelihood calibrated with --known-share \(fmt(model.likelihood.knownShare, 2)) (Elkan–Noto's estimate from the known buyers: \(fmt(c.elkanNotoKnownShare, 3)), a lower bound unless some lifestyle always buys)")
         print("lifestyle clusters: k = \(model.manifest.k) (\(report.kChoice))")
         if let truth {
             let labels = try readTruth(truth, ids: report.seedClusters.map(\.userID))
@@ -227,6 +228,7 @@ struct ScoreCommand: ParsableCommand {
         var runner = ScoringRun(model: m, threads: threads)
         runner.strict = common.strict
         runner.quiet = common.quiet
+        runner.prospectsPath = prospects
         let outcome = try runner.run(posts: posts, prospects: listed) {
             try ScoreWriter(output: out, format: format, sorted: !unsorted, selection: selection,
                             referencePercentile: { m.likelihood.referencePercentile($0) })
@@ -236,9 +238,7 @@ struct ScoreCommand: ParsableCommand {
         }
         common.reportSkipped(outcome.stream.summary)
         if outcome.prospectsWithoutPosts > 0 {
-            let message = "\(outcome.prospectsWithoutPosts) of \(outcome.prospectsListed) listed prospects have no posts in \(posts) (e.g. \(outcome.firstProspectsWithoutPosts.joined(separator: ", "))): not scored"
-            if common.strict { throw InputError(file: prospects, reason: message) }
-            writeStandardError("warning: \(message)\n")
+            writeStandardError("warning: \(outcome.prospectsWithoutPosts) of \(outcome.prospectsListed) listed prospects have no posts in \(posts) (e.g. \(outcome.firstProspectsWithoutPosts.joined(separator: ", "))): not scored (--strict refuses this)\n")
         }
         if outcome.stream.regrouped > 0 {
             writeStandardError("warning: \(outcome.stream.regrouped) users' posts are not on consecutive lines (e.g. \(outcome.stream.firstRegrouped.joined(separator: ", "))): each group was scored separately; sort the input by user\n")

@@ -77,6 +77,7 @@ public struct AccountsReader {
             try checkUTF8(bytes, file: path, line: lineNumber, strict: strict, summary: &summary)
             guard let columns = header else {
                 header = try CSVHeader(bytes, file: path, required: Self.columns)
+                summary.linesRead -= 1  // the header is not a data line: read = kept + skipped
                 return true
             }
             let link: AccountLink

@@ -26,8 +26,8 @@ public struct ProspectsReader {
             if lineNumber == 1 && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
             let userID = trimmedBlanks(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
             if userID.isEmpty { return true }
-            summary.linesRead += 1
             if lineNumber == 1 && userID == "user_id" { return true }
+            summary.linesRead += 1
             if let earlier = firstLine[userID] {
                 let problem = LineProblem(file: path, line: lineNumber, field: "user_id",
                                           reason: "duplicate of line \(earlier)", kind: "duplicate line")

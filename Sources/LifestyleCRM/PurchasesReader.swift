@@ -68,6 +68,7 @@ public struct PurchasesReader {
             guard let columns = header else {
                 // A bad header makes every line unreadable: always fatal (a plain InputError).
                 header = try CSVHeader(bytes, file: path, required: Self.columns)
+                summary.linesRead -= 1  // the header is not a data line: read = kept + skipped
                 return true
             }
             let purchase: Purchase

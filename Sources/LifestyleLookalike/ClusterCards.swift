@@ -31,7 +31,7 @@ public struct ClusterCard: Sendable, Codable, Equatable {
     public struct Affinity: Sendable, Codable, Equatable {
         public var sku: String
         public var orders: Int
-        /// Share of the cluster's orders that contain the SKU.
+        /// Share of the cluster's (distinct) orders that contain the SKU.
         public var share: Double
         /// `share` over the same share among all quality customers.
         public var lift: Double
@@ -49,7 +49,7 @@ public struct ClusterCard: Sendable, Codable, Equatable {
     public var meanMonetary: Double
     public var medianMonetary: Double
     public var meanOrders: Double
-    /// Mean cosine of the members to their centroid (how tight the lifestyle is).
+    /// Mean cosine of the members' lifestyle mixes (√θ) to their cluster's (how tight the lifestyle is).
     public var cohesion: Double
     public var terms: [Term]
     /// Posts of members nearest the centroid (empty with `--no-examples`).
@@ -117,12 +117,13 @@ public struct CardBuilder {
         for i in 0..<counts.nnz { population[Int(counts.columnIndices[i])] += Double(counts.values[i]) }
 
         // Quality-wide SKU order shares (each customer counted once).
+        // Shares are of distinct orders (an order with two SKUs counts for both).
         var allSku: [String: Int] = [:]
         var allOrders = 0
         var seenCustomers = Set<String>()
         for v in values where seenCustomers.insert(v.customerID).inserted {
             for (s, n) in v.skuOrders { allSku[s, default: 0] += n }
-            allOrders += v.skuOrders.values.reduce(0, +)
+            allOrders += v.orders
         }
         let totalCustomers = seenCustomers.count
 
@@ -153,7 +154,7 @@ public struct CardBuilder {
             let monetary = customers.values.map(\.monetary).sorted()
             var skuOrders: [String: Int] = [:]
             for v in customers.values { for (s, n) in v.skuOrders { skuOrders[s, default: 0] += n } }
-            let clusterOrders = skuOrders.values.reduce(0, +)
+            let clusterOrders = customers.values.map(\.orders).reduce(0, +)
             let affinity = skuOrders.map { sku, n -> ClusterCard.Affinity in
                 let share = clusterOrders > 0 ? Double(n) / Double(clusterOrders) : 0
                 let base = allOrders > 0 ? Double(allSku[sku] ?? 0) / Double(allOrders) : 0

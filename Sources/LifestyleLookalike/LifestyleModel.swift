@@ -27,6 +27,9 @@ public struct CorpusStatistics: Sendable, Codable, Equatable {
     public var heldOut = 0
     public var features = 0
     public var asOf = ""
+    /// Elkan–Noto's e₁ estimate of the known share c (mean P(known buyer | text) over the known
+    /// buyers): a lower bound that equals c only if some lifestyle buys with certainty.
+    public var elkanNotoKnownShare = 0.0
 
     public init(postsFile: String) { self.postsFile = postsFile }
 }

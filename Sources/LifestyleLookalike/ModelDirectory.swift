@@ -58,6 +58,9 @@ public final class ModelDirectoryWriter {
         try AtomicFile.write(try manifest(checksums), to: stagedPath(ModelDirectory.manifestName))
         if AtomicFile.exists(target) {
             guard AtomicFile.isDirectory(target) else { throw InputError(file: target, reason: "exists and is not a directory") }
+            guard Self.isReplaceable(target) else {
+                throw InputError(file: target, reason: "exists and is neither empty nor a Lifestyle model directory: refusing to replace it (choose a new path such as \(target)/NAME)")
+            }
             if lifestyle_rename_exchange(staging, target) == 0 {
                 // staging now holds the old model.
                 try? FileManager.default.removeItem(atPath: staging)
@@ -75,6 +78,16 @@ public final class ModelDirectoryWriter {
             guard rename(staging, target) == 0 else { throw RuntimeFailure("\(target): cannot move the new model into place: \(String(cString: strerror(errno)))") }
         }
         committed = true
+    }
+
+    /// An existing directory may be replaced only when it is empty or holds a Lifestyle model
+    /// (a manifest of our format): never a folder of other things given by mistake.
+    static func isReplaceable(_ path: String) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else { return false }
+        if entries.isEmpty { return true }
+        guard let bytes = try? AtomicFile.read("\(path)/\(ModelDirectory.manifestName)") else { return false }
+        struct Header: Decodable { var format: String? }
+        return (try? JSONDecoder().decode(Header.self, from: Data(bytes)))?.format == ModelDirectory.format
     }
 
     static func encodeJSON(_ value: some Encodable) throws -> [UInt8] {

@@ -50,8 +50,11 @@ public struct RankingMetrics: Sendable, Codable {
     ///   - labels: true for a positive, same order.
     ///   - ks: the k of precision at k (those larger than the pool are left out).
     ///   - gainsSteps: points of the gains curve (100 = every percent of the pool).
-    public init(scores: [Double], labels: [Bool], ks: [Int] = [10, 50, 100, 500, 1000], gainsSteps: Int = 100) throws {
-        guard scores.count == labels.count else {
+    ///   - probabilities: the calibrated likelihoods behind the reliability table and the Brier
+    ///     score when they differ from the ranking scores (deciles still follow the ranking).
+    public init(scores: [Double], labels: [Bool], probabilities: [Double]? = nil, ks: [Int] = [10, 50, 100, 500, 1000],
+                gainsSteps: Int = 100) throws {
+        guard scores.count == labels.count, probabilities.map({ $0.count == scores.count }) ?? true else {
             throw ConfigurationError("scores (\(scores.count)) and labels (\(labels.count)) should have the same length")
         }
         if let bad = scores.firstIndex(where: { !$0.isFinite }) {
@@ -88,8 +91,9 @@ public struct RankingMetrics: Sendable, Codable {
         }
 
         reliability = []
+        let p = probabilities ?? scores
         var brier = 0.0
-        for i in 0..<n { let d = scores[i] - (labels[i] ? 1 : 0); brier += d * d }
+        for i in 0..<n { let d = p[i] - (labels[i] ? 1 : 0); brier += d * d }
         brierScore = n > 0 ? brier / Double(n) : 0
         var ece = 0.0
         for d in 0..<10 where n > 0 {
@@ -97,7 +101,7 @@ public struct RankingMetrics: Sendable, Codable {
             guard hi > lo else { continue }
             var sum = 0.0, pos = 0, mn = Double.infinity, mx = -Double.infinity
             for i in lo..<hi {
-                let s = scores[order[i]]
+                let s = p[order[i]]
                 sum += s
                 mn = min(mn, s)
                 mx = max(mx, s)

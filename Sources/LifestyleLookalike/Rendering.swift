@@ -8,7 +8,7 @@ public enum Rendering {
         var out: [String] = []
         for card in cards.sorted(by: { $0.size != $1.size ? $0.size > $1.size : $0.id < $1.id }) {
             out.append("── cluster \(card.id): \(card.label) " + String(repeating: "─", count: max(3, 50 - card.label.count * 2)))
-            out.append("   \(card.size) users, \(card.customers) quality customers (\(fmt(100 * card.share, 1))%), cohesion \(fmt(card.cohesion, 3))")
+            out.append("   \(card.size) users, \(card.customers) quality customers (\(fmt(100 * card.share, 1))%), lifestyle-mix cohesion \(fmt(card.cohesion, 3))")
             out.append("   value: mean \(currency)\(fmt(card.meanMonetary, 2)), median \(currency)\(fmt(card.medianMonetary, 2)), \(fmt(card.meanOrders, 2)) orders per customer")
             out.append("   terms: " + card.terms.map { "\($0.term) (\(fmt($0.z, 1)))" }.joined(separator: " "))
             if !card.affinity.isEmpty {

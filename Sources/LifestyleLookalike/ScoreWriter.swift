@@ -16,10 +16,15 @@ public struct ScoredProspect: Sendable, Equatable {
     public var terms: [String]
     /// Recommended SKUs (the nearest cluster's product affinity).
     public var skus: [String]
+    /// What the pool is ranked by: the uncalibrated P(known buyer | text), which calibration
+    /// (clipped at 1) could tie at the top. Defaults to `score`.
+    public var rankKey: Double
 
-    public init(userID: String, score: Double, cluster: Int, similarity: Double, terms: [String], skus: [String]) {
+    public init(userID: String, score: Double, cluster: Int, similarity: Double, terms: [String], skus: [String],
+                rankKey: Double? = nil) {
         self.userID = userID
         self.score = score
+        self.rankKey = rankKey ?? score
         self.cluster = cluster
         self.similarity = similarity
         self.terms = terms
@@ -57,6 +62,7 @@ public final class ScoreWriter {
 
     private var run: [Record] = []
     private var runFiles: [String] = []
+    private var mergedRuns = 0
     private let spillDirectory: String
     private var out: OutputFile?
     public private(set) var received = 0
@@ -89,8 +95,7 @@ public final class ScoreWriter {
     }
 
     deinit {
-        for f in runFiles { unlink(f) }
-        rmdir(spillDirectory)
+        try? FileManager.default.removeItem(atPath: spillDirectory)
         out?.abandon()
     }
 
@@ -102,7 +107,7 @@ public final class ScoreWriter {
         received += 1
         let record = Self.record(p, format: format)
         if !sorted {
-            try out!.write(record.prefix + Self.percentileText(referencePercentile(p.score), format: format) + record.suffix)
+            try out!.write(record.prefix + Self.percentileText(referencePercentile(p.rankKey), format: format) + record.suffix)
             written += 1
             return
         }
@@ -162,12 +167,7 @@ public final class ScoreWriter {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1 << 20)
         for r in run {
-            withUnsafeBytes(of: r.score.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-            for s in [r.userID, r.prefix, r.suffix] {
-                let u = Array(s.utf8)
-                withUnsafeBytes(of: UInt32(u.count).littleEndian) { bytes.append(contentsOf: $0) }
-                bytes.append(contentsOf: u)
-            }
+            Self.encode(r, into: &bytes)
             if bytes.count >= 1 << 20 {
                 try writeAll(fd, bytes, path: path)
                 bytes.removeAll(keepingCapacity: true)
@@ -178,19 +178,96 @@ public final class ScoreWriter {
         run.removeAll(keepingCapacity: true)
     }
 
-    /// k-way merge of the spilled runs (each read through a small buffer).
+    /// Most runs merged at once: memory and open files stay bounded however long the pool.
+    static let fanIn = 32
+
+    /// Merges the spilled runs into `emit`: while there are more than `fanIn` runs, groups of
+    /// `fanIn` are merged into new runs first; the last pass feeds `emit`.
     private func merge(_ emit: (Record) throws -> Bool) throws {
-        var readers = try runFiles.map { try RunReader(path: $0) }
-        var heads: [Record?] = try readers.indices.map { try readers[$0].next() }
-        while true {
-            var best = -1
-            for i in heads.indices {
-                guard let h = heads[i] else { continue }
-                if best < 0 || Self.before(h, heads[best]!) { best = i }
+        while runFiles.count > Self.fanIn {
+            var next: [String] = []
+            for start in stride(from: 0, to: runFiles.count, by: Self.fanIn) {
+                let group = Array(runFiles[start ..< min(runFiles.count, start + Self.fanIn)])
+                let path = "\(spillDirectory)/run-m\(mergedRuns)"
+                mergedRuns += 1
+                let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+                guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create a spill file: \(String(cString: strerror(errno)))") }
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(1 << 20)
+                do {
+                    try mergeRuns(group) { r in
+                        Self.encode(r, into: &bytes)
+                        if bytes.count >= 1 << 20 {
+                            try writeAll(fd, bytes, path: path)
+                            bytes.removeAll(keepingCapacity: true)
+                        }
+                        return true
+                    }
+                    try writeAll(fd, bytes, path: path)
+                } catch {
+                    close(fd)
+                    throw error
+                }
+                close(fd)
+                for f in group { unlink(f) }
+                next.append(path)
             }
-            guard best >= 0 else { break }
-            guard try emit(heads[best]!) else { break }
-            heads[best] = try readers[best].next()
+            runFiles = next
+        }
+        try mergeRuns(runFiles, emit)
+    }
+
+    /// One k-way merge pass with a binary heap of run heads.
+    private func mergeRuns(_ files: [String], _ emit: (Record) throws -> Bool) throws {
+        var readers = try files.map { try RunReader(path: $0) }
+        defer { for i in readers.indices { readers[i].close() } }
+        var heap: [(Record, Int)] = []
+        func less(_ a: (Record, Int), _ b: (Record, Int)) -> Bool { Self.before(a.0, b.0) }
+        func siftUp(_ i: Int) {
+            var i = i
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard less(heap[i], heap[parent]) else { break }
+                heap.swapAt(i, parent)
+                i = parent
+            }
+        }
+        func siftDown(_ i: Int) {
+            var i = i
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && less(heap[l], heap[m]) { m = l }
+                if r < heap.count && less(heap[r], heap[m]) { m = r }
+                guard m != i else { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        for i in readers.indices {
+            if let head = try readers[i].next() {
+                heap.append((head, i))
+                siftUp(heap.count - 1)
+            }
+        }
+        while let top = heap.first {
+            guard try emit(top.0) else { break }
+            if let next = try readers[top.1].next() {
+                heap[0] = (next, top.1)
+            } else {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
+        }
+    }
+
+    static func encode(_ r: Record, into bytes: inout [UInt8]) {
+        withUnsafeBytes(of: r.score.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        for s in [r.userID, r.prefix, r.suffix] {
+            let u = Array(s.utf8)
+            withUnsafeBytes(of: UInt32(u.count).littleEndian) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: u)
         }
     }
 
@@ -199,11 +276,11 @@ public final class ScoreWriter {
         let similarity = fmt(p.similarity, 4)
         switch format {
         case .csv:
-            return Record(score: p.score, userID: p.userID,
+            return Record(score: p.rankKey, userID: p.userID,
                           prefix: "\(csvField(p.userID)),\(score),",
                           suffix: ",\(p.cluster),\(similarity),\(csvField(p.terms.joined(separator: " "))),\(csvField(p.skus.joined(separator: " ")))\n")
         case .jsonl:
-            return Record(score: p.score, userID: p.userID,
+            return Record(score: p.rankKey, userID: p.userID,
                           prefix: "{\"user_id\":\(jsonString(p.userID)),\"score\":\(score),\"percentile\":",
                           suffix: ",\"cluster\":\(p.cluster),\"similarity\":\(similarity),\"terms\":[\(p.terms.map(jsonString).joined(separator: ","))],\"skus\":[\(p.skus.map(jsonString).joined(separator: ","))]}\n")
         }
@@ -296,11 +373,14 @@ struct OutputFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    var closed = false
+
     mutating func commit() throws {
         try flush()
         if let temporary {
             guard fsync(fd) == 0 else { throw RuntimeFailure("\(path): fsync failed: \(String(cString: strerror(errno)))") }
             close(fd)
+            closed = true
             guard rename(temporary, path) == 0 else { throw RuntimeFailure("\(path): rename failed: \(String(cString: strerror(errno)))") }
         }
     }
@@ -308,7 +388,7 @@ struct OutputFile {
     /// Drops a file output that was never committed.
     func abandon() {
         if let temporary {
-            close(fd)
+            if !closed { close(fd) }
             unlink(temporary)
         }
     }
@@ -343,9 +423,16 @@ struct RunReader {
                 if errno == EINTR { continue }
                 throw RuntimeFailure("\(path): read failed: \(String(cString: strerror(errno)))")
             }
-            if r == 0 { eof = true; close(fd) }
+            if r == 0 { eof = true; Glibc.close(fd) }
         }
         return true
+    }
+
+    mutating func close() {
+        if !eof {
+            Glibc.close(fd)
+            eof = true
+        }
     }
 
     mutating func next() throws -> ScoreWriter.Record? {

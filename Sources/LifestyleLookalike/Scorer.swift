@@ -97,7 +97,8 @@ public struct Scorer: Sendable {
             out.append(ScoredProspect(
                 userID: ids[u], score: lk.probability(headInput[u * tk ..< (u + 1) * tk]),
                 cluster: best, similarity: Double(bestSim), terms: terms,
-                skus: Array(recommended[best].prefix(skusPerProspect))))
+                skus: Array(recommended[best].prefix(skusPerProspect)),
+                rankKey: lk.knownProbability(headInput[u * tk ..< (u + 1) * tk])))
         }
         return out
     }

@@ -23,6 +23,8 @@ public struct ScoringRun {
     public var batchSize = 4096
     public var strict = false
     public var quiet = false
+    /// Named in the error when `strict` refuses listed prospects without posts.
+    public var prospectsPath: String?
 
     public init(model: LifestyleModel, threads: Int) {
         self.model = model
@@ -51,11 +53,11 @@ public struct ScoringRun {
         func consume(_ ids: [String], _ userPosts: [[String]]) throws {
             var keepIDs: [String] = [], keepPosts: [[String]] = []
             for (i, id) in ids.enumerated() {
-                if model.isKnownBuyer(id) { knownSkipped += 1; continue }
                 if let listed {
                     guard listed.contains(id) else { notListed += 1; continue }
                     seen.insert(id)
                 }
+                if model.isKnownBuyer(id) { knownSkipped += 1; continue }
                 keepIDs.append(id)
                 keepPosts.append(userPosts[i])
             }
@@ -69,7 +71,13 @@ public struct ScoringRun {
         let bar = ProgressBar("scoring", total: posts == "-" ? 0 : fileSizeOf(posts), unit: "bytes", quiet: quiet)
         do {
             let stream = UserStream(path: posts, strict: strict, batchSize: batchSize, stopOnRegroup: canRestart)
-            outcome.stream = try stream.forEachBatch(progress: bar.update) { ids, userPosts in try consume(ids, userPosts) }
+            do {
+                outcome.stream = try stream.forEachBatch(progress: bar.update) { ids, userPosts in try consume(ids, userPosts) }
+            } catch {
+                // Let queued batches finish with the writer before anything else happens to it.
+                _ = try? pipeline.finish()
+                throw error
+            }
             try pipeline.finish()
             bar.finish()
         } catch is UserStream.RegroupDetected {
@@ -97,16 +105,26 @@ public struct ScoringRun {
             try pipeline.finish()
             scoreBar.finish()
         }
-        outcome.written = try writer.finish()
-        outcome.scored = scored
-        outcome.knownBuyersSkipped = knownSkipped
-        outcome.notProspects = notListed
+        let summary = outcome.stream.summary
+        if summary.kept == 0 && (summary.linesRead > 0 || posts != "-") {
+            var reason = "no valid posts (\(summary.linesRead) lines read)"
+            if let first = summary.firstErrors.first { reason += "; first problem: \(first)" }
+            throw InputError(file: posts, reason: reason)
+        }
         if let prospects {
             for id in prospects where !seen.contains(id) {
                 outcome.prospectsWithoutPosts += 1
                 if outcome.firstProspectsWithoutPosts.count < 5 { outcome.firstProspectsWithoutPosts.append(id) }
             }
+            // Refused before the output is committed: nothing is left behind.
+            if strict && outcome.prospectsWithoutPosts > 0 {
+                throw InputError(file: prospectsPath ?? "prospects", reason: "\(outcome.prospectsWithoutPosts) of \(outcome.prospectsListed) listed prospects have no posts in \(posts) (e.g. \(outcome.firstProspectsWithoutPosts.joined(separator: ", ")))")
+            }
         }
+        outcome.written = try writer.finish()
+        outcome.scored = scored
+        outcome.knownBuyersSkipped = knownSkipped
+        outcome.notProspects = notListed
         return outcome
     }
 }
@@ -162,7 +180,15 @@ public enum LabelsReader {
         var userColumn = -1, labelColumn = -1, columns = 0
         let reader = try LineReader(path: path)
         try reader.forEachLine { line, bytes in
-            let fields = try CSV.split(bytes, file: path, line: line)
+            let fields: [String]
+            do {
+                fields = try CSV.split(bytes, file: path, line: line)
+            } catch let error as InputError where line > 1 && !strict {
+                summary.linesRead += 1
+                summary.skipped["line: malformed CSV", default: 0] += 1
+                if summary.firstErrors.count < 10 { summary.firstErrors.append(error) }
+                return true
+            }
             if line == 1 {
                 let names = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "\u{FEFF}", with: "") }
                 guard let u = names.firstIndex(of: "user_id") else {
@@ -237,8 +263,10 @@ public struct Evaluation {
             keepIDs.append(id)
             keepPosts.append(Array(users.posts(of: u)))
         }
+        var probabilities: [Double] = []
         for p in scorer.score(ids: keepIDs, posts: keepPosts) {
-            scores.append(p.score)
+            scores.append(p.rankKey)
+            probabilities.append(p.score)
             let positive = labels[p.userID]!
             truth.append(positive)
             seen.insert(p.userID)
@@ -247,7 +275,7 @@ public struct Evaluation {
         guard !scores.isEmpty else {
             throw InputError(file: posts, reason: "no user of the pool has a label: nothing to evaluate")
         }
-        var outcome = Outcome(metrics: try RankingMetrics(scores: scores, labels: truth))
+        var outcome = Outcome(metrics: try RankingMetrics(scores: scores, labels: truth, probabilities: probabilities))
         outcome.labelled = scores.count
         outcome.unlabelled = unlabelled
         outcome.knownBuyersSkipped = known
@@ -264,10 +292,23 @@ public struct Evaluation {
         let c = model.manifest.corpus
         if c.clusteredSeeds < 30 { out.append("only \(c.clusteredSeeds) seed users were clustered (30 or more recommended)") }
         if c.trainingPositives < 50 { out.append("only \(c.trainingPositives) known buyers trained the likelihood (50 or more recommended)") }
-        let sizes = model.cards.map(\.size)
-        if let largest = sizes.max(), sizes.count >= 4, largest * sizes.count < 2 * sizes.reduce(0, +) {
-            out.append("seeds are spread over many clusters (largest \(largest) of \(sizes.reduce(0, +)) in \(sizes.count)): no dominant lifestyle")
-        }
+        if let spread = spreadWarning(sizes: model.cards.map(\.size)) { out.append(spread) }
         return out
     }
+}
+
+/// "Seeds spread over many clusters": five or more clusters of nearly equal size (normalised
+/// entropy of the sizes above 0.95) — no lifestyle dominates the best customers, so looking
+/// alike them says little.
+func spreadWarning(sizes: [Int]) -> String? {
+    let total = sizes.reduce(0, +)
+    guard sizes.count >= 5, total > 0 else { return nil }
+    var h = 0.0
+    for s in sizes where s > 0 {
+        let p = Double(s) / Double(total)
+        h -= p * log(p)
+    }
+    let normalised = h / log(Double(sizes.count))
+    guard normalised > 0.95 else { return nil }
+    return "the seeds spread evenly over \(sizes.count) clusters (largest \(sizes.max()!) of \(total); size entropy \(fmt(normalised, 2)) of 1): no dominant lifestyle, a weak base for look-alikes"
 }

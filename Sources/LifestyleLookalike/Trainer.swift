@@ -108,9 +108,12 @@ public struct Trainer: Sendable {
         var heldOut = Set<Int>()
         if let h = p.holdout {
             var g = SeededGenerator(seed: p.seed &+ 0x686F_6C64)
-            var shuffled = buyerRows
-            shuffled.shuffle(using: &g)
-            heldOut = Set(shuffled.prefix(Int((Double(shuffled.count) * h).rounded())))
+            // By customer: all accounts of a hidden customer are hidden together.
+            var byCustomer: [String: [Int]] = [:]
+            for r in buyerRows { byCustomer[links.customerByUser[users.ids[r]] ?? users.ids[r], default: []].append(r) }
+            var customers = byCustomer.keys.sorted()
+            customers.shuffle(using: &g)
+            for c in customers.prefix(Int((Double(customers.count) * h).rounded())) { heldOut.formUnion(byCustomer[c]!) }
             buyerRows.removeAll { heldOut.contains($0) }
             seedRows.removeAll { heldOut.contains($0) }
         }
@@ -195,14 +198,20 @@ public struct Trainer: Sendable {
                                          knownShare: p.knownShare, referenceQuantiles: [])
         likelihood.primaryShare = p.primaryShare
         var scores = [Double](repeating: 0, count: users.userCount)
+        var rankKeys = [Double](repeating: 0, count: users.userCount)
         var poolScores: [Double] = []
         for u in 0..<users.userCount {
             scores[u] = likelihood.probability(theta[u * topicsK ..< (u + 1) * topicsK])
-            if !knownUsers.contains(users.ids[u]) { poolScores.append(scores[u]) }
+            rankKeys[u] = likelihood.knownProbability(theta[u * topicsK ..< (u + 1) * topicsK])
+            if !knownUsers.contains(users.ids[u]) { poolScores.append(rankKeys[u]) }
         }
         likelihood = LikelihoodModel(topics: topics, head: p.head, rates: rates, regression: regression,
                                      knownShare: p.knownShare, referenceQuantiles: LikelihoodModel.quantiles(poolScores))
         likelihood.primaryShare = p.primaryShare
+        // Elkan–Noto's estimate of c (mean P(known buyer) over the known buyers) is reported, not
+        // used: it assumes some lifestyle buys with certainty, and underestimates c otherwise.
+        let positivesRank = buyerRows.map { rankKeys[$0] }
+        stats.elkanNotoKnownShare = positivesRank.isEmpty ? 0 : positivesRank.reduce(0, +) / Double(positivesRank.count)
         stage("purchase likelihood (\(p.head.rawValue) head)")
 
         // 5. Lifestyle clusters of the quality customers, in topic-mix space: a seed is √θ (cosine
@@ -252,10 +261,7 @@ public struct Trainer: Sendable {
             for t in 0..<topicsK { dot += seedMixValues[i * topicsK + t] * clusterMixes[c * topicsK + t] }
             return dot
         }
-        let spread = Set(clustering.labels).count
-        if k >= 4 && clustering.clusterSizes.max()! * k < seedRows.count * 2 {
-            diagnostics.append("the seeds spread evenly over \(spread) clusters (largest \(clustering.clusterSizes.max()!) of \(seedRows.count)): no dominant lifestyle, the cards describe weak structure")
-        }
+        if let spread = spreadWarning(sizes: clustering.clusterSizes) { diagnostics.append(spread) }
         stage("lifestyle clusters (k=\(k))")
 
         // 6. Cards.
@@ -318,10 +324,13 @@ public struct Trainer: Sendable {
         if !heldOut.isEmpty {
             // The pool: everyone who is not a training buyer — prospects and the hidden buyers.
             let training = Set(buyerRows)
+            var holdoutProbabilities: [Double] = []
             for u in 0..<users.userCount where !training.contains(u) {
-                report.holdoutPool.append((users.ids[u], scores[u], heldOut.contains(u)))
+                report.holdoutPool.append((users.ids[u], rankKeys[u], heldOut.contains(u)))
+                holdoutProbabilities.append(scores[u])
             }
-            report.holdout = try RankingMetrics(scores: report.holdoutPool.map(\.score), labels: report.holdoutPool.map(\.positive))
+            report.holdout = try RankingMetrics(scores: report.holdoutPool.map(\.score), labels: report.holdoutPool.map(\.positive),
+                                                probabilities: holdoutProbabilities)
         }
         report.diagnostics = diagnostics
         report.stages = stages

@@ -106,6 +106,9 @@ public struct TrainingParameters: Sendable, Codable, Equatable {
         c.ngramMin = ngramMin
         c.ngramMax = ngramMax
         c.normalization.traditionalToSimplified = traditionalToSimplified
+        // @mentions name people, not lifestyles: they never enter a model's vocabulary.
+        c.keep.remove(.mention)
+        c.keep.remove(.url)
         return c
     }
 }

@@ -130,6 +130,31 @@ enum DemoModel {
         #expect(strict.status == 2)
     }
 
+    @Test func scoringAFileWithoutValidPostsExitsTwoAndWritesNothing() throws {
+        _ = try trained()
+        let dir = CLIScratch()
+        let posts = dir.write("bad.jsonl", "not json\n{\"user_id\": 3}\n")
+        let r = try CLI.run(["score", "--model", DemoModel.path, "--posts", posts, "--out", "\(dir.path)/scores.csv"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("no valid posts"), "\(r.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["bad.jsonl"])
+        let strict = try CLI.run(["score", "--model", DemoModel.path, "--posts", "\(DemoModel.data)/posts.jsonl", "--out", "\(dir.path)/s.csv",
+                                  "--prospects", dir.write("p.txt", "u0001\nnobody\n"), "--strict"])
+        #expect(strict.status == 2 && strict.stderr.contains("1 of 2 listed prospects have no posts"), "\(strict.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir.path)/s.csv"))
+    }
+
+    @Test func trainRefusesToOverwriteAFolderThatIsNotAModel() throws {
+        let dir = CLIScratch()
+        try FileManager.default.createDirectory(atPath: "\(dir.path)/folder", withIntermediateDirectories: true)
+        _ = dir.write("folder/keep.txt", "mine")
+        let r = try CLI.run(["train", "--posts", "corpora/demo/posts.jsonl", "--purchases", "corpora/demo/purchases.csv",
+                             "--accounts", "corpora/demo/accounts.csv", "--out", "\(dir.path)/folder",
+                             "--topics", "3", "--em-iterations", "1", "--k", "2", "--no-words", "--restarts", "1"])
+        #expect(r.status == 2 && r.stderr.contains("refusing to replace"), "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: "\(dir.path)/folder/keep.txt"))
+    }
+
     @Test func evalPrintsMetricsAndWritesTheGainsChart() throws {
         _ = try trained()
         let dir = CLIScratch()

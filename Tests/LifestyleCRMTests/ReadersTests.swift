@@ -20,7 +20,7 @@ private let day20260401 = ISODate.daysFromCivil(year: 2026, month: 4, day: 1)
             Purchase(customerID: "c3", orderID: "o3", sku: "SKU,Q", amount: 1.5, day: day20260401, line: 5),
         ])
         #expect(summary.kept == 3)
-        #expect(summary.linesRead == 4)  // header and three purchases; the blank line is not counted
+        #expect(summary.linesRead == 3)  // three purchases: neither the header nor the blank line is a data line
         #expect(summary.skipped.isEmpty)
     }
 
@@ -81,7 +81,7 @@ private let day20260401 = ISODate.daysFromCivil(year: 2026, month: 4, day: 1)
             "\(p):14: purchased_at: not an ISO 8601 date: \"04/01/2026\"",
             "\(p):16: order_id: duplicate of line 2",  // the same instant written differently
         ])
-        #expect(summary.description.hasPrefix("\(p): 20 lines read, 4 kept, 15 skipped ("))
+        #expect(summary.description.hasPrefix("\(p): 19 lines read, 4 kept, 15 skipped ("))
     }
 
     @Test func strictThrowsTheFirstProblem() throws {
@@ -219,7 +219,7 @@ private let day20260401 = ISODate.daysFromCivil(year: 2026, month: 4, day: 1)
         let (ids, summary) = try ProspectsReader.load(p)
         #expect(ids == ["u1", "u2", "u3", "user_id"])  // only the first line can be a header
         #expect(summary.kept == 4)
-        #expect(summary.linesRead == 6)  // blank lines are not counted
+        #expect(summary.linesRead == 5)  // neither blank lines nor the header are counted
         #expect(summary.skipped == ["user_id: duplicate line": 1])
         #expect(summary.firstErrors.map(\.description) == ["\(p):5: user_id: duplicate of line 2"])
     }

@@ -151,6 +151,19 @@ final class Scratch {
         #expect(e3.reason.contains("not found"))
     }
 
+    @Test func refusesToReplaceADirectoryThatIsNotAModel() throws {
+        let s = Scratch()
+        let dir = "\(s.path)/precious"
+        try AtomicFile.write("keep me", to: "\(dir)/notes.txt")
+        let error = try #require(throws: InputError.self) { try makeModel(dir) }
+        #expect(error.reason.contains("refusing to replace"))
+        #expect(String(decoding: try AtomicFile.read("\(dir)/notes.txt"), as: UTF8.self) == "keep me")
+        // An empty directory is fine.
+        try AtomicFile.createDirectories("\(s.path)/empty")
+        try makeModel("\(s.path)/empty")
+        #expect(try ModelDirectory(path: "\(s.path)/empty").files.count == 2)
+    }
+
     @Test func abandonedWriterLeavesNothing() throws {
         let s = Scratch()
         do {
