@@ -121,6 +121,12 @@ public struct Trainer: Sendable {
         stats.trainingPositives = buyerRows.count
         stats.clusteredSeeds = seedRows.count
         var diagnostics: [String] = []
+        if seedRows.isEmpty, let h = p.holdout, !link.seedUserIDs.isEmpty {
+            throw InputError(field: "--holdout", reason: "\(h) hides all \(link.seedUserIDs.count) seed users (quality customers with posts): nothing is left to cluster; use a smaller share")
+        }
+        if buyerRows.count < 2, let h = p.holdout {
+            throw InputError(field: "--holdout", reason: "\(h) leaves \(buyerRows.count) known buyer(s) with posts to learn from; use a smaller share")
+        }
         guard !seedRows.isEmpty else {
             throw InputError(file: inputs.accounts, reason: "no quality customer has a linked account with posts (\(link.summary())): nothing to learn lifestyles from")
         }
