@@ -64,58 +64,112 @@ public struct RandomizedSVD: Sendable {
         }
         let l = min(r + config.oversamples, min(n, d))
         let t0 = monotonicSeconds()
-        let at = a.transposed()
-        var rng = SeededGenerator(seed: config.seed)
-        var omega = [Float](repeating: 0, count: d * l)
-        omega.withUnsafeMutableBufferPointer { rng.fillGaussian($0) }
-        var y = [Float](repeating: 0, count: n * l)
-        var z = [Float](repeating: 0, count: d * l)
         let threads = config.threads
+        // The panels are row-major with rows padded to a multiple of 8 floats (ld) so the sparse
+        // kernel gathers whole SIMD8 pieces; the padding lanes stay 0 and LAPACK sees lda = ld.
+        let ld = paddedWidth(l)
+        let at = a.transposed()
+        // Work items of about equal stored entries, handed out dynamically (each output row is
+        // computed whole by one worker, so the schedule never changes the bits).
+        let parts = 64 * max(1, threads)
+        let rangesA = balancedRowRanges(a, parts: parts), rangesAt = balancedRowRanges(at, parts: parts)
+        var omega = [Float](repeating: 0, count: d * ld)
+        omega.withUnsafeMutableBufferPointer { gaussianPanel(into: $0.baseAddress!, rows: d, columns: l, stride: ld, seed: config.seed, threads: threads) }
+        var y = [Float](repeating: 0, count: n * ld)
+        var z = [Float](repeating: 0, count: d * ld)
         // Only the sparse products pin OpenBLAS to one thread (they run their own chunks in
         // parallel); LU, QR and the Gram product use OpenBLAS's threads.
-        omega.withUnsafeBufferPointer { a.multiply($0.baseAddress!, width: l, into: &y, threads: threads) }
+        omega.withUnsafeBufferPointer { o in
+            y.withUnsafeMutableBufferPointer { a.multiplyPadded(o.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesA, threads: threads) }
+        }
+        omega = []
         for _ in 0..<config.powerIterations {
             // LU normalisation (as scikit-learn for n_iter > 2: half the flops of QR) once per
             // power iteration, on the smaller panel: between two normalisations the columns grow
             // by at most (σ₁/σ_ℓ)², far from float32's limits for TF-IDF spectra.
-            if n <= d { try luNormalize(&y, rows: n, columns: l) }
-            y.withUnsafeBufferPointer { at.multiply($0.baseAddress!, width: l, into: &z, threads: threads) }
-            if d < n { try luNormalize(&z, rows: d, columns: l) }
-            z.withUnsafeBufferPointer { a.multiply($0.baseAddress!, width: l, into: &y, threads: threads) }
+            if n <= d { try luNormalize(&y, rows: n, columns: l, stride: ld) }
+            y.withUnsafeBufferPointer { src in
+                z.withUnsafeMutableBufferPointer { at.multiplyPadded(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesAt, threads: threads) }
+            }
+            if d < n { try luNormalize(&z, rows: d, columns: l, stride: ld) }
+            z.withUnsafeBufferPointer { src in
+                y.withUnsafeMutableBufferPointer { a.multiplyPadded(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesA, threads: threads) }
+            }
         }
-        try orthonormalize(&y, rows: n, columns: l)   // Q, n × ℓ
-        y.withUnsafeBufferPointer { at.multiply($0.baseAddress!, width: l, into: &z, threads: threads) }   // Bᵀ = AᵀQ, d × ℓ
+        try orthonormalize(&y, rows: n, columns: l, stride: ld)   // Q, n × ℓ
+        y.withUnsafeBufferPointer { src in   // Bᵀ = AᵀQ, d × ℓ
+            z.withUnsafeMutableBufferPointer { at.multiplyPadded(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesAt, threads: threads) }
+        }
         // Bᵀ = U_b Σ V_bᵀ from the eigenpairs of the small Gram matrix BBᵀ = ZᵀZ = V_b Σ² V_bᵀ
         // (ℓ × ℓ, in Double); then U_b = Z V_b Σ⁻¹ and A·V = Q·V_b·Σ.
         var gram = [Float](repeating: 0, count: l * l)
-        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(d), 1, z, Int32(l), 0, &gram, Int32(l))
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(d), 1, z, Int32(ld), 0, &gram, Int32(l))
         var g = gram.map { Double($0) }
         var w = [Double](repeating: 0, count: l)
         let info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(l), &g, Int32(l), &w)
         guard info == 0 else { throw RuntimeFailure("LAPACKE_dsyevd failed (info=\(info)) on a \(l) × \(l) Gram matrix") }
         var s = [Float](repeating: 0, count: r)
+        var inverse = [Float](repeating: 0, count: r)     // Σ⁻¹ (0 for σ ≈ 0)
         var vb = [Float](repeating: 0, count: l * r)      // first r right singular vectors of Bᵀ, ℓ × r
-        var vbScaled = vb                                  // V_b Σ⁻¹ (0 for σ ≈ 0)
         for c in 0..<r {
             let e = l - 1 - c                              // dsyevd: ascending eigenvalues
             let sigma = max(0, w[e]).squareRoot()
             s[c] = Float(sigma)
-            let inv = sigma > max(w[l - 1], 0).squareRoot() * 1e-3 ? 1 / sigma : 0
-            for i in 0..<l { vb[i * r + c] = Float(g[i * l + e]); vbScaled[i * r + c] = Float(g[i * l + e] * inv) }
+            inverse[c] = Float(sigma > max(w[l - 1], 0).squareRoot() * 1e-3 ? 1 / sigma : 0)
+            for i in 0..<l { vb[i * r + c] = Float(g[i * l + e]) }
         }
-        var ub = [Float](repeating: 0, count: d * r)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(d), Int32(r), Int32(l), 1, z, Int32(l), vbScaled, Int32(r), 0, &ub, Int32(r))
-        var qv = [Float](repeating: 0, count: n * r)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(r), Int32(l), 1, y, Int32(l), vb, Int32(r), 0, &qv, Int32(r))
+        // Q·V_b (n × r, rows padded to rp), then V = Aᵀ·(Q·V_b)·Σ⁻¹ (= Z·V_b·Σ⁻¹, as one more
+        // sparse product instead of a d × ℓ × r dense product).
+        let rp = paddedWidth(r)
+        var qv = [Float](repeating: 0, count: n * rp)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(r), Int32(l), 1, y, Int32(ld), vb, Int32(r), 0, &qv, Int32(rp))
+        y = []
+        var atqv = z   // reuses Z's pages (d × ld ≥ d × rp); Z is no longer needed
+        z = []
+        qv.withUnsafeBufferPointer { src in
+            atqv.withUnsafeMutableBufferPointer { at.multiplyPadded(src.baseAddress!, stride: rp, width: r, into: $0.baseAddress!, outStride: rp, ranges: rangesAt, threads: threads) }
+        }
+        // Components r × d (transposed in blocks of 64 features), then the sign convention: the
+        // largest-magnitude loading of each component is positive.
         var components = ContiguousArray<Float>(repeating: 0, count: r * d)
+        var sign = [Float](repeating: 1, count: r)
+        components.withUnsafeMutableBufferPointer { cb in
+            atqv.withUnsafeBufferPointer { ub in
+            inverse.withUnsafeBufferPointer { ib in
+            sign.withUnsafeMutableBufferPointer { sb in
+                let out = SharedPointer(cb.baseAddress!), signs = SharedPointer(sb.baseAddress!)
+                let src = UncheckedSendable((ub.baseAddress!, ib.baseAddress!))
+                let block = 64
+                forEachChunk((d + block - 1) / block, threads: threads) { b, _ in
+                    let (u, inv) = src.value
+                    let j0 = b * block, j1 = min(d, j0 + block)
+                    for c in 0..<r {
+                        let dst = out.base + c * d, f = inv[c]
+                        for j in j0..<j1 { dst[j] = u[j * rp + c] * f }
+                    }
+                }
+                forEachChunk(r, threads: threads) { c, _ in
+                    let row = out.base + c * d
+                    var big = 0, bigAbs = abs(row[0])
+                    for j in 1..<d { let v = abs(row[j]); if v > bigAbs { big = j; bigAbs = v } }
+                    if row[big] < 0 {
+                        signs[c] = -1
+                        for j in 0..<d { row[j] = -row[j] }
+                    }
+                }
+            }}}
+        }
+        atqv = []
         var embedding = ContiguousArray<Float>(repeating: 0, count: n * r)
-        for c in 0..<r {
-            // Sign convention: the largest-magnitude loading of each component is positive.
-            var big = 0
-            for j in 0..<d where abs(ub[j * r + c]) > abs(ub[big * r + c]) { big = j }
-            let sign: Float = ub[big * r + c] < 0 ? -1 : 1
-            for j in 0..<d { components[c * d + j] = sign * ub[j * r + c] }
-            for i in 0..<n { embedding[i * r + c] = sign * s[c] * qv[i * r + c] }
+        embedding.withUnsafeMutableBufferPointer { eb in
+            qv.withUnsafeBufferPointer { qb in
+                let ep = eb.baseAddress!, q = qb.baseAddress!
+                let f = (0..<r).map { sign[$0] * s[$0] }
+                for i in 0..<n {
+                    let row = ep + i * r, src = q + i * rp
+                    for c in 0..<r { row[c] = f[c] * src[c] }
+                }
+            }
         }
         // ‖A − A·V·Vᵀ‖²_F = ‖A‖²_F − ‖A·V‖²_F (V orthonormal).
         var total = 0.0
@@ -135,33 +189,68 @@ public struct RandomizedSVD: Sendable {
     }
 }
 
-/// Replaces a row-major m × c matrix (m ≥ c) by P·L from its LU factorisation (`sgetrf`):
-/// the same column space, well-conditioned enough to feed the next power iteration.
-func luNormalize(_ m: inout [Float], rows: Int, columns c: Int) throws {
+/// Replaces a row-major m × c matrix (m ≥ c, row stride `stride` ≥ c) by P·L from its LU
+/// factorisation (`sgetrf`): the same column space, well-conditioned enough to feed the next
+/// power iteration. Lanes beyond c are left as they are.
+func luNormalize(_ m: inout [Float], rows: Int, columns c: Int, stride rowStride: Int? = nil) throws {
+    let ld = rowStride ?? c
     var pivots = [Int32](repeating: 0, count: c)
-    let info = LAPACKE_sgetrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(c), &m, Int32(c), &pivots)
+    let info = LAPACKE_sgetrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(c), &m, Int32(ld), &pivots)
     guard info >= 0 else { throw RuntimeFailure("LAPACKE_sgetrf failed (info=\(info)) on a \(rows) × \(c) matrix") }
-    m.withUnsafeMutableBufferPointer { p in
+    m.withUnsafeMutableBufferPointer { b in
+        let p = b.baseAddress!
         for i in 0..<c {
-            p[i * c + i] = 1
-            for j in (i + 1)..<c { p[i * c + j] = 0 }
+            p[i * ld + i] = 1
+            for j in (i + 1)..<c { p[i * ld + j] = 0 }
         }
         // Undo the row interchanges (last first) to get P·L.
         for i in stride(from: c - 1, through: 0, by: -1) {
             let q = Int(pivots[i]) - 1
-            if q != i { for j in 0..<c { p.swapAt(i * c + j, q * c + j) } }
+            if q != i { swapRows(p + i * ld, p + q * ld, count: c) }
         }
     }
 }
 
-/// Replaces the columns of a row-major m × c matrix (m ≥ c) by an orthonormal basis of their span
-/// (Householder QR: `sgeqrf` then `sorgqr`).
-func orthonormalize(_ m: inout [Float], rows: Int, columns: Int) throws {
+@inline(__always)
+private func swapRows(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, count: Int) {
+    for j in 0..<count { let t = a[j]; a[j] = b[j]; b[j] = t }
+}
+
+/// Replaces the columns of a row-major m × c matrix (m ≥ c, row stride `stride` ≥ c) by an
+/// orthonormal basis of their span (Householder QR: `sgeqrf` then `sorgqr`).
+func orthonormalize(_ m: inout [Float], rows: Int, columns: Int, stride: Int? = nil) throws {
+    let ld = stride ?? columns
     var tau = [Float](repeating: 0, count: columns)
-    var info = LAPACKE_sgeqrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(columns), &m, Int32(columns), &tau)
+    var info = LAPACKE_sgeqrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(columns), &m, Int32(ld), &tau)
     guard info == 0 else { throw RuntimeFailure("LAPACKE_sgeqrf failed (info=\(info)) on a \(rows) × \(columns) matrix") }
-    info = LAPACKE_sorgqr(LAPACK_ROW_MAJOR, Int32(rows), Int32(columns), Int32(columns), &m, Int32(columns), &tau)
+    info = LAPACKE_sorgqr(LAPACK_ROW_MAJOR, Int32(rows), Int32(columns), Int32(columns), &m, Int32(ld), &tau)
     guard info == 0 else { throw RuntimeFailure("LAPACKE_sorgqr failed (info=\(info)) on a \(rows) × \(columns) matrix") }
+}
+
+/// Fills a row-major rows × columns panel (row stride `stride`; padding untouched) with the same
+/// standard normal deviates, in the same order, as one `SeededGenerator(seed:).fillGaussian` over
+/// rows · columns values, generated in parallel: SplitMix64's state after k draws is
+/// seed + k·γ, and each chunk starts on a whole Box–Muller pair (an even value index).
+func gaussianPanel(into out: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int, seed: UInt64, threads: Int) {
+    let chunkRows = 512   // even, so every chunk starts on an even value index
+    let chunks = (rows + chunkRows - 1) / chunkRows
+    let dst = SharedPointer(out)
+    forEachChunk(chunks, threads: threads) { chunk, _ in
+        let r0 = chunk * chunkRows, r1 = min(rows, r0 + chunkRows)
+        let first = r0 * columns   // values drawn before this chunk (two generator steps per pair)
+        var rng = SeededGenerator(seed: seed &+ UInt64(first) &* 0x9E37_79B9_7F4A_7C15)
+        let count = (r1 - r0) * columns
+        if stride == columns {
+            rng.fillGaussian(UnsafeMutableBufferPointer(start: dst.base + first, count: count))
+        } else {
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { tmp in
+                rng.fillGaussian(tmp)
+                for i in 0..<(r1 - r0) {
+                    (dst.base + (r0 + i) * stride).update(from: tmp.baseAddress! + i * columns, count: columns)
+                }
+            }
+        }
+    }
 }
 
 /// A fitted truncated SVD (LSA projection): immutable; `transform` is thread-safe.

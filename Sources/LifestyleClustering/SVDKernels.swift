@@ -1,0 +1,170 @@
+import Dispatch
+import LifestyleVectors
+import Synchronization
+
+/// Runs `body(part)` for `parts` independent work items on up to `threads` workers, handing the
+/// items out dynamically (a shared counter). Only for work whose results do not depend on which
+/// worker runs an item (disjoint outputs, no cross-item reductions), so any schedule gives the
+/// same bits.
+func forEachItemDynamically(_ parts: Int, threads: Int, _ body: (_ part: Int) -> Void) {
+    let workers = max(1, min(threads, parts))
+    if workers == 1 {
+        for p in 0..<parts { body(p) }
+        return
+    }
+    let next = Atomic<Int>(0)
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedSendable(body)
+        withUnsafePointer(to: next) { counter in
+            let shared = UncheckedSendable(counter)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let p = shared.value.pointee.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if p >= parts { break }
+                    box.value(p)
+                }
+            }
+        }
+    }
+}
+
+/// Row ranges of about equal stored entries (plus a per-row cost), at most `maxRows` rows each:
+/// work items for the sparse products, so a few dense rows (frequent features in Aᵀ) do not
+/// leave one worker with most of the work.
+func balancedRowRanges(_ a: CSRMatrix, parts: Int, maxRows: Int = 1024) -> [Range<Int>] {
+    let rows = a.rows
+    guard rows > 0 else { return [] }
+    let rowCost = 4   // loop and store overhead of a row, in stored entries
+    let total = a.nnz + rows * rowCost
+    let target = max(1, (total + parts - 1) / parts)
+    var ranges: [Range<Int>] = []
+    ranges.reserveCapacity(parts + rows / maxRows + 1)
+    a.rowPointers.withUnsafeBufferPointer { rp in
+        var lo = 0
+        while lo < rows {
+            var hi = lo
+            var cost = 0
+            while hi < rows && (hi == lo || (cost < target && hi - lo < maxRows)) {
+                cost += rp[hi + 1] - rp[hi] + rowCost
+                hi += 1
+            }
+            ranges.append(lo..<hi)
+            lo = hi
+        }
+    }
+    return ranges
+}
+
+/// The SVD's CSR × dense kernel: out[i, 0..<width] = Σ_p v_p · B[j_p, 0..<width] for the rows in
+/// `rows`, with B row-major (row stride `stride`, a multiple of 8) and `out` row-major (row stride
+/// `outStride`; lanes at `width` and beyond are never written).
+///
+/// Columns go in tiles of 32 floats whose accumulators stay in registers for the whole row; each
+/// entry adds v·B[j, tile] in the stored order, so every output element is the same sequence of
+/// float multiplies and adds (starting from 0) whatever the tiling or the thread that runs it.
+/// The first tile prefetches whole rows of B a few entries ahead; later tiles find them in cache.
+@inline(__always)
+func svdGather(
+    rows: Range<Int>, rowPointers rp: UnsafePointer<Int>, indices idx: UnsafePointer<Int32>, values val: UnsafePointer<Float>,
+    nnz: Int, b: UnsafePointer<Float>, stride: Int, width: Int, out: UnsafeMutablePointer<Float>, outStride: Int
+) {
+    let raw = UnsafeRawPointer(b)
+    let rowBytes = width * 4
+    let lookahead = 8
+    for i in rows {
+        let row = out + i * outStride
+        let start = rp[i], end = rp[i + 1]
+        var t0 = 0
+        while t0 < width {
+            let left = width - t0
+            if left >= 32 {
+                var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+                var p = start
+                while p < end {
+                    if t0 == 0 && p + lookahead < end {
+                        let ahead = raw + Int(idx[p + lookahead]) &* stride &* 4
+                        var line = 0
+                        while line < rowBytes { lifestylePrefetchRaw(ahead + line); line &+= 64 }
+                    }
+                    let v = SIMD8<Float>(repeating: val[p])
+                    let c = raw + (Int(idx[p]) &* stride &+ t0) &* 4
+                    a0 += v * c.loadUnaligned(as: SIMD8<Float>.self)
+                    a1 += v * c.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                    a2 += v * c.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self)
+                    a3 += v * c.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
+                    p &+= 1
+                }
+                storeLanes(a0, row, t0, width); storeLanes(a1, row, t0 + 8, width)
+                storeLanes(a2, row, t0 + 16, width); storeLanes(a3, row, t0 + 24, width)
+                t0 &+= 32
+            } else if left > 8 {
+                var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
+                var p = start
+                while p < end {
+                    if t0 == 0 && p + lookahead < end {
+                        let ahead = raw + Int(idx[p + lookahead]) &* stride &* 4
+                        lifestylePrefetchRaw(ahead)
+                        if rowBytes > 64 { lifestylePrefetchRaw(ahead + 64) }
+                    }
+                    let v = SIMD8<Float>(repeating: val[p])
+                    let c = raw + (Int(idx[p]) &* stride &+ t0) &* 4
+                    a0 += v * c.loadUnaligned(as: SIMD8<Float>.self)
+                    a1 += v * c.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                    p &+= 1
+                }
+                storeLanes(a0, row, t0, width); storeLanes(a1, row, t0 + 8, width)
+                t0 &+= 16
+            } else {
+                var a0 = SIMD8<Float>()
+                var p = start
+                while p < end {
+                    if t0 == 0 && p + lookahead < end { lifestylePrefetchRaw(raw + Int(idx[p + lookahead]) &* stride &* 4) }
+                    let v = SIMD8<Float>(repeating: val[p])
+                    a0 += v * (raw + (Int(idx[p]) &* stride &+ t0) &* 4).loadUnaligned(as: SIMD8<Float>.self)
+                    p &+= 1
+                }
+                storeLanes(a0, row, t0, width)
+                t0 &+= 8
+            }
+        }
+    }
+    _ = nnz
+}
+
+/// Stores the lanes of `a` that fall below `width` at row[t0...].
+@inline(__always)
+private func storeLanes(_ a: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>, _ t0: Int, _ width: Int) {
+    if t0 &+ 8 <= width {
+        UnsafeMutableRawPointer(row + t0).storeBytes(of: a, as: SIMD8<Float>.self)
+    } else if t0 < width {
+        for l in 0..<(width - t0) { row[t0 + l] = a[l] }
+    }
+}
+
+extension CSRMatrix {
+    /// `self · B` for a dense row-major B (columns × width, row stride `stride` ≥ width, a multiple
+    /// of 8; the padding lanes are read but never reach the output), written to `out` (rows × width, row stride `outStride`), over
+    /// `ranges` (from `balancedRowRanges`) handed out dynamically to `threads` workers.
+    /// Each output row is computed by one worker in a fixed order: bit-identical for any thread count.
+    func multiplyPadded(
+        _ b: UnsafePointer<Float>, stride: Int, width: Int, into out: UnsafeMutablePointer<Float>, outStride: Int,
+        ranges: [Range<Int>], threads: Int
+    ) {
+        precondition(stride % 8 == 0 && stride >= width && outStride >= width)
+        let ctx = UncheckedSendable((b, out))
+        withPinnedBLAS {
+            rowPointers.withUnsafeBufferPointer { rp in
+            columnIndices.withUnsafeBufferPointer { ci in
+            values.withUnsafeBufferPointer { vs in
+                let p = UncheckedSendable((rp.baseAddress!, ci.baseAddress!, vs.baseAddress!))
+                let nnz = ci.count
+                forEachItemDynamically(ranges.count, threads: threads) { part in
+                    let (b, out) = ctx.value
+                    let (rp, ci, vs) = p.value
+                    svdGather(rows: ranges[part], rowPointers: rp, indices: ci, values: vs, nnz: nnz,
+                              b: b, stride: stride, width: width, out: out, outStride: outStride)
+                }
+            }}}
+        }
+    }
+}
