@@ -73,6 +73,12 @@ public struct RandomizedSVD: Sendable {
         // computed whole by one worker, so the schedule never changes the bits).
         let parts = 64 * max(1, threads)
         let rangesA = balancedRowRanges(a, parts: parts), rangesAt = balancedRowRanges(at, parts: parts)
+        let panelScratch = UnsafeMutableRawPointer.allocate(byteCount: 4 * at.panelScratchCount(width: l), alignment: 64)
+            .bindMemory(to: Float.self, capacity: at.panelScratchCount(width: l))
+        defer { panelScratch.deallocate() }
+        // Column-major copy of the LU / QR panel (the smaller side when normalising, Y for the QR).
+        let columnScratch = UnsafeMutablePointer<Float>.allocate(capacity: max(n, min(n, d)) * l)
+        defer { columnScratch.deallocate() }
         var omega = [Float](repeating: 0, count: d * ld)
         omega.withUnsafeMutableBufferPointer { gaussianPanel(into: $0.baseAddress!, rows: d, columns: l, stride: ld, seed: config.seed, threads: threads) }
         var y = [Float](repeating: 0, count: n * ld)
@@ -87,18 +93,18 @@ public struct RandomizedSVD: Sendable {
             // LU normalisation (as scikit-learn for n_iter > 2: half the flops of QR) once per
             // power iteration, on the smaller panel: between two normalisations the columns grow
             // by at most (σ₁/σ_ℓ)², far from float32's limits for TF-IDF spectra.
-            if n <= d { try luNormalize(&y, rows: n, columns: l, stride: ld) }
+            if n <= d { try luNormalize(&y, rows: n, columns: l, stride: ld, scratch: columnScratch, threads: threads) }
             y.withUnsafeBufferPointer { src in
-                z.withUnsafeMutableBufferPointer { at.multiplyPadded(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesAt, threads: threads) }
+                z.withUnsafeMutableBufferPointer { at.multiplyPanels(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesAt, threads: threads, scratch: panelScratch) }
             }
-            if d < n { try luNormalize(&z, rows: d, columns: l, stride: ld) }
+            if d < n { try luNormalize(&z, rows: d, columns: l, stride: ld, scratch: columnScratch, threads: threads) }
             z.withUnsafeBufferPointer { src in
                 y.withUnsafeMutableBufferPointer { a.multiplyPadded(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesA, threads: threads) }
             }
         }
-        try orthonormalize(&y, rows: n, columns: l, stride: ld)   // Q, n × ℓ
+        try orthonormalize(&y, rows: n, columns: l, stride: ld, scratch: columnScratch, threads: threads)   // Q, n × ℓ
         y.withUnsafeBufferPointer { src in   // Bᵀ = AᵀQ, d × ℓ
-            z.withUnsafeMutableBufferPointer { at.multiplyPadded(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesAt, threads: threads) }
+            z.withUnsafeMutableBufferPointer { at.multiplyPanels(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesAt, threads: threads, scratch: panelScratch) }
         }
         // Bᵀ = U_b Σ V_bᵀ from the eigenpairs of the small Gram matrix BBᵀ = ZᵀZ = V_b Σ² V_bᵀ
         // (ℓ × ℓ, in Double); then U_b = Z V_b Σ⁻¹ and A·V = Q·V_b·Σ.
@@ -127,7 +133,7 @@ public struct RandomizedSVD: Sendable {
         var atqv = z   // reuses Z's pages (d × ld ≥ d × rp); Z is no longer needed
         z = []
         qv.withUnsafeBufferPointer { src in
-            atqv.withUnsafeMutableBufferPointer { at.multiplyPadded(src.baseAddress!, stride: rp, width: r, into: $0.baseAddress!, outStride: rp, ranges: rangesAt, threads: threads) }
+            atqv.withUnsafeMutableBufferPointer { at.multiplyPanels(src.baseAddress!, stride: rp, width: r, into: $0.baseAddress!, outStride: rp, ranges: rangesAt, threads: threads, scratch: panelScratch) }
         }
         // Components r × d (transposed in blocks of 64 features), then the sign convention: the
         // largest-magnitude loading of each component is positive.
@@ -209,6 +215,51 @@ func luNormalize(_ m: inout [Float], rows: Int, columns c: Int, stride rowStride
             if q != i { swapRows(p + i * ld, p + q * ld, count: c) }
         }
     }
+}
+
+/// `luNormalize` on a row-major panel through a column-major scratch copy (m × c floats): the same
+/// `sgetrf` on the same column-major data as LAPACKE's row-major path, so the same bits, but
+/// with the two transpositions blocked and run on `threads` workers and no NaN scan (the panel
+/// comes from finite products).
+func luNormalize(_ m: inout [Float], rows: Int, columns c: Int, stride ld: Int,
+                 scratch: UnsafeMutablePointer<Float>, threads: Int) throws {
+    var pivots = [Int32](repeating: 0, count: c)
+    let info = m.withUnsafeMutableBufferPointer { b -> Int32 in
+        transposeToColumnMajor(b.baseAddress!, rows: rows, columns: c, stride: ld, into: scratch, threads: threads)
+        let info = LAPACKE_sgetrf_work(LAPACK_COL_MAJOR, Int32(rows), Int32(c), scratch, Int32(rows), &pivots)
+        if info >= 0 { transposeToRowMajor(scratch, rows: rows, columns: c, into: b.baseAddress!, stride: ld, threads: threads) }
+        return info
+    }
+    guard info >= 0 else { throw RuntimeFailure("LAPACKE_sgetrf failed (info=\(info)) on a \(rows) × \(c) matrix") }
+    m.withUnsafeMutableBufferPointer { b in
+        let p = b.baseAddress!
+        for i in 0..<c {
+            p[i * ld + i] = 1
+            for j in (i + 1)..<c { p[i * ld + j] = 0 }
+        }
+        // Undo the row interchanges (last first) to get P·L.
+        for i in stride(from: c - 1, through: 0, by: -1) {
+            let q = Int(pivots[i]) - 1
+            if q != i { swapRows(p + i * ld, p + q * ld, count: c) }
+        }
+    }
+}
+
+/// `orthonormalize` through a column-major scratch copy (m × c floats): the same `sgeqrf` and
+/// `sorgqr` on the same column-major data as LAPACKE's row-major path, transposed in parallel.
+func orthonormalize(_ m: inout [Float], rows: Int, columns c: Int, stride ld: Int,
+                    scratch: UnsafeMutablePointer<Float>, threads: Int) throws {
+    var tau = [Float](repeating: 0, count: c)
+    var info: Int32 = 0
+    m.withUnsafeMutableBufferPointer { b in
+        transposeToColumnMajor(b.baseAddress!, rows: rows, columns: c, stride: ld, into: scratch, threads: threads)
+        info = LAPACKE_sgeqrf(LAPACK_COL_MAJOR, Int32(rows), Int32(c), scratch, Int32(rows), &tau)
+        guard info == 0 else { return }
+        info = LAPACKE_sorgqr(LAPACK_COL_MAJOR, Int32(rows), Int32(c), Int32(c), scratch, Int32(rows), &tau)
+        guard info == 0 else { return }
+        transposeToRowMajor(scratch, rows: rows, columns: c, into: b.baseAddress!, stride: ld, threads: threads)
+    }
+    guard info == 0 else { throw RuntimeFailure("LAPACK QR failed (info=\(info)) on a \(rows) × \(c) matrix") }
 }
 
 @inline(__always)
