@@ -79,8 +79,11 @@ public struct RandomizedSVD: Sendable {
         // Column-major copy of the LU / QR panel (the smaller side when normalising, Y for the QR).
         let columnScratch = UnsafeMutablePointer<Float>.allocate(capacity: max(n, min(n, d)) * l)
         defer { columnScratch.deallocate() }
-        var omega = [Float](repeating: 0, count: d * ld)
-        omega.withUnsafeMutableBufferPointer { gaussianPanel(into: $0.baseAddress!, rows: d, columns: l, stride: ld, seed: config.seed, threads: threads) }
+        // Every element (padding included) is written by the parallel draw, which also takes the page faults.
+        var omega = [Float](unsafeUninitializedCapacity: d * ld) { buffer, count in
+            gaussianPanel(into: buffer.baseAddress!, rows: d, columns: l, stride: ld, seed: config.seed, threads: threads)
+            count = d * ld
+        }
         var y = [Float](repeating: 0, count: n * ld)
         var z = [Float](repeating: 0, count: d * ld)
         // Only the sparse products pin OpenBLAS to one thread (they run their own chunks in
@@ -278,28 +281,38 @@ func orthonormalize(_ m: inout [Float], rows: Int, columns: Int, stride: Int? = 
     guard info == 0 else { throw RuntimeFailure("LAPACKE_sorgqr failed (info=\(info)) on a \(rows) × \(columns) matrix") }
 }
 
-/// Fills a row-major rows × columns panel (row stride `stride`; padding untouched) with the same
-/// standard normal deviates, in the same order, as one `SeededGenerator(seed:).fillGaussian` over
-/// rows · columns values, generated in parallel: SplitMix64's state after k draws is
-/// seed + k·γ, and each chunk starts on a whole Box–Muller pair (an even value index).
+/// Fills a row-major rows × columns panel (row stride `stride`; padding lanes set to 0) with standard
+/// normal deviates: Marsaglia's polar method (one log and one square root per pair, no sine or
+/// cosine), in fixed blocks of 512 rows each drawn from its own stream
+/// (`SeededGenerator.stream(seed:index:)`), so the values depend only on the seed, never on `threads`.
 func gaussianPanel(into out: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int, seed: UInt64, threads: Int) {
-    let chunkRows = 512   // even, so every chunk starts on an even value index
+    let chunkRows = 512
     let chunks = (rows + chunkRows - 1) / chunkRows
     let dst = SharedPointer(out)
     forEachChunk(chunks, threads: threads) { chunk, _ in
         let r0 = chunk * chunkRows, r1 = min(rows, r0 + chunkRows)
-        let first = r0 * columns   // values drawn before this chunk (two generator steps per pair)
-        var rng = SeededGenerator(seed: seed &+ UInt64(first) &* 0x9E37_79B9_7F4A_7C15)
-        let count = (r1 - r0) * columns
-        if stride == columns {
-            rng.fillGaussian(UnsafeMutableBufferPointer(start: dst.base + first, count: count))
-        } else {
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { tmp in
-                rng.fillGaussian(tmp)
-                for i in 0..<(r1 - r0) {
-                    (dst.base + (r0 + i) * stride).update(from: tmp.baseAddress! + i * columns, count: columns)
+        var rng = SeededGenerator.stream(seed: seed, index: chunk)
+        var spare: Float = 0, haveSpare = false
+        for i in r0..<r1 {
+            let row = dst.base + i * stride
+            for j in 0..<columns {
+                if haveSpare {
+                    row[j] = spare
+                    haveSpare = false
+                    continue
                 }
+                var u = 0.0, v = 0.0, s = 0.0
+                repeat {
+                    u = 2 * rng.nextUniform() - 1
+                    v = 2 * rng.nextUniform() - 1
+                    s = u * u + v * v
+                } while s >= 1 || s == 0
+                let f = (-2 * _log(s) / s).squareRoot()
+                row[j] = Float(u * f)
+                spare = Float(v * f)
+                haveSpare = true
             }
+            if stride > columns { (row + columns).initialize(repeating: 0, count: stride - columns) }
         }
     }
 }
