@@ -84,8 +84,10 @@ public struct RandomizedSVD: Sendable {
             gaussianPanel(into: buffer.baseAddress!, rows: d, columns: l, stride: ld, seed: config.seed, threads: threads)
             count = d * ld
         }
-        var y = [Float](repeating: 0, count: n * ld)
-        var z = [Float](repeating: 0, count: d * ld)
+        // Y and Z start uninitialised: every product writes all ld lanes of every row (the padding
+        // as sums of Ω's zero padding, so 0), in parallel, which also spreads the page faults.
+        var y = [Float](unsafeUninitializedCapacity: n * ld) { $1 = n * ld }
+        var z = [Float](unsafeUninitializedCapacity: d * ld) { $1 = d * ld }
         // Only the sparse products pin OpenBLAS to one thread (they run their own chunks in
         // parallel); LU, QR and the Gram product use OpenBLAS's threads.
         omega.withUnsafeBufferPointer { o in

@@ -57,7 +57,9 @@ func balancedRowRanges(_ a: CSRMatrix, parts: Int, maxRows: Int = 1024) -> [Rang
 
 /// The SVD's CSR × dense kernel: out[i, 0..<width] = Σ_p v_p · B[j_p, 0..<width] for the rows in
 /// `rows`, with B row-major (row stride `stride`, a multiple of 8) and `out` row-major (row stride
-/// `outStride`; lanes at `width` and beyond are never written).
+/// `outStride` ≥ paddedWidth(width)). The padding lanes width..<paddedWidth(width) of `out` get the
+/// same sums over B's padding lanes: 0 when B's padding is 0, so panels that start with zero
+/// padding keep it through every product without a separate zeroing pass.
 ///
 /// Columns go in tiles of 32 floats whose accumulators stay in registers for the whole row; each
 /// entry adds v·B[j, tile] in the stored order, so every output element is the same sequence of
@@ -71,6 +73,7 @@ func svdGather(
     let raw = UnsafeRawPointer(b)
     let rowBytes = width * 4
     let lookahead = 8
+    let full = paddedWidth(width)   // lanes stored: the padding too (sums of B's padding lanes)
     for i in rows {
         let row = out + i * outStride
         let start = rp[i], end = rp[i + 1]
@@ -94,8 +97,8 @@ func svdGather(
                     a3 += v * c.loadUnaligned(fromByteOffset: 96, as: SIMD8<Float>.self)
                     p &+= 1
                 }
-                storeLanes(a0, row, t0, width); storeLanes(a1, row, t0 + 8, width)
-                storeLanes(a2, row, t0 + 16, width); storeLanes(a3, row, t0 + 24, width)
+                storeLanes(a0, row, t0, full); storeLanes(a1, row, t0 + 8, full)
+                storeLanes(a2, row, t0 + 16, full); storeLanes(a3, row, t0 + 24, full)
                 t0 &+= 32
             } else if left > 8 {
                 var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
@@ -112,7 +115,7 @@ func svdGather(
                     a1 += v * c.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
                     p &+= 1
                 }
-                storeLanes(a0, row, t0, width); storeLanes(a1, row, t0 + 8, width)
+                storeLanes(a0, row, t0, full); storeLanes(a1, row, t0 + 8, full)
                 t0 &+= 16
             } else {
                 var a0 = SIMD8<Float>()
@@ -123,7 +126,7 @@ func svdGather(
                     a0 += v * (raw + (Int(idx[p]) &* stride &+ t0) &* 4).loadUnaligned(as: SIMD8<Float>.self)
                     p &+= 1
                 }
-                storeLanes(a0, row, t0, width)
+                storeLanes(a0, row, t0, full)
                 t0 &+= 8
             }
         }
@@ -143,14 +146,14 @@ private func storeLanes(_ a: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>, _
 
 extension CSRMatrix {
     /// `self · B` for a dense row-major B (columns × width, row stride `stride` ≥ width, a multiple
-    /// of 8; the padding lanes are read but never reach the output), written to `out` (rows × width, row stride `outStride`), over
+    /// of 8; its padding lanes only reach the output's padding lanes), written to `out` (rows × width, row stride `outStride`), over
     /// `ranges` (from `balancedRowRanges`) handed out dynamically to `threads` workers.
     /// Each output row is computed by one worker in a fixed order: bit-identical for any thread count.
     func multiplyPadded(
         _ b: UnsafePointer<Float>, stride: Int, width: Int, into out: UnsafeMutablePointer<Float>, outStride: Int,
         ranges: [Range<Int>], threads: Int
     ) {
-        precondition(stride % 8 == 0 && stride >= width && outStride >= width)
+        precondition(stride % 8 == 0 && stride >= width && outStride >= paddedWidth(width))
         let ctx = UncheckedSendable((b, out))
         withPinnedBLAS {
             rowPointers.withUnsafeBufferPointer { rp in
@@ -183,8 +186,10 @@ extension CSRMatrix {
         _ b: UnsafePointer<Float>, stride: Int, width: Int, into out: UnsafeMutablePointer<Float>, outStride: Int,
         ranges: [Range<Int>], threads: Int, scratch: UnsafeMutablePointer<Float>
     ) {
+        precondition(stride % 8 == 0 && stride >= width && outStride >= paddedWidth(width))
         let w = svdPanelWidth
         let panels = (width + w - 1) / w
+        let full = paddedWidth(width)
         let bRows = columns
         let ctx = UncheckedSendable((b, out, scratch))
         withPinnedBLAS {
@@ -199,7 +204,7 @@ extension CSRMatrix {
                     for r in r0..<r1 {
                         let d = dst + r * w
                         d.update(from: b + r * stride + c0, count: count)
-                        if count < w { (d + count).update(repeating: 0, count: w - count) }
+                        if count < w { (d + count).update(repeating: 0, count: w - count) }   // output padding = 0
                     }
                 }
             }
@@ -228,7 +233,7 @@ extension CSRMatrix {
                             e &+= 1
                         }
                         let row = out + i * outStride
-                        storeLanes(a0, row, c0, width); storeLanes(a1, row, c0 + 8, width)
+                        storeLanes(a0, row, c0, full); storeLanes(a1, row, c0 + 8, full)
                     }
                 }
             }}}
