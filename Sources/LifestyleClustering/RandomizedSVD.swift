@@ -8,9 +8,15 @@ import LifestyleVectors
 ///
 /// Y = A·Ω (Ω Gaussian, d × ℓ, ℓ = components + oversamples), `powerIterations` rounds of
 /// Y = A·(Aᵀ·lu(Y)) (LU-normalising the smaller panel), then Q = qr(Y), Bᵀ = Aᵀ·Q and the SVD
-/// of Bᵀ (d × ℓ) from the eigenpairs of its ℓ × ℓ Gram matrix.
-/// The sparse products use the CSR gather kernel on A and on a transposed copy of A; the dense
-/// steps are LAPACKE `sgetrf` (power iterations), `sgeqrf`/`sorgqr` (final basis) and `dsyevd`.
+/// of Bᵀ (d × ℓ) from the eigenpairs of its ℓ × ℓ Gram matrix; the components are then
+/// Aᵀ·(Q·V_b)·Σ⁻¹ (one more sparse product rather than a d × ℓ × r dense one).
+/// The dense panels are row-major with rows padded to a multiple of 8 floats. Products with A
+/// gather whole padded rows in SIMD tiles; products with Aᵀ (a transposed copy) gather from
+/// 16-float column panels of the dense operand that stay in L2. Rows are handed to the workers
+/// in nnz-balanced ranges, and every output element is summed in stored order from 0, so the
+/// result is bit-identical for any thread count. The dense steps are LAPACK `sgetrf` (power
+/// iterations), `sgeqrf`/`sorgqr` (final basis) on column-major copies made by blocked parallel
+/// transposes, `ssyrk` and `dsyevd`.
 ///
 /// ```swift
 /// let lsa = try RandomizedSVD(.init(components: 128, seed: 1)).fit(tfidf)
@@ -50,8 +56,8 @@ public struct RandomizedSVD: Sendable {
         self.configuration = configuration
     }
 
-    /// - Complexity: O((2q + 2) · nnz · ℓ) for the products plus O((n + d) · ℓ²) for QR and SVD;
-    ///   memory O((n + d) · ℓ) plus a transposed copy of A.
+    /// - Complexity: O((2q + 3) · nnz · ℓ) for the products plus O((n + d) · ℓ²) for LU, QR and SVD;
+    ///   memory O((n + d) · ℓ) (Ω, Y, Z and two n × ℓ scratch panels) plus a transposed copy of A.
     public func fit(_ a: CSRMatrix) throws -> TruncatedSVDModel {
         let config = configuration
         let n = a.rows, d = a.columns, r = config.components
@@ -66,7 +72,7 @@ public struct RandomizedSVD: Sendable {
         let t0 = monotonicSeconds()
         let threads = config.threads
         // The panels are row-major with rows padded to a multiple of 8 floats (ld) so the sparse
-        // kernel gathers whole SIMD8 pieces; the padding lanes stay 0 and LAPACK sees lda = ld.
+        // kernels gather whole SIMD8 pieces; the padding lanes stay 0.
         let ld = paddedWidth(l)
         let at = a.transposed()
         // Work items of about equal stored entries, handed out dynamically (each output row is
@@ -76,8 +82,8 @@ public struct RandomizedSVD: Sendable {
         let panelScratch = UnsafeMutableRawPointer.allocate(byteCount: 4 * at.panelScratchCount(width: l), alignment: 64)
             .bindMemory(to: Float.self, capacity: at.panelScratchCount(width: l))
         defer { panelScratch.deallocate() }
-        // Column-major copy of the LU / QR panel (the smaller side when normalising, Y for the QR).
-        let columnScratch = UnsafeMutablePointer<Float>.allocate(capacity: max(n, min(n, d)) * l)
+        // Column-major copy of the LU / QR panel (min(n, d) × ℓ when normalising, n × ℓ for the QR).
+        let columnScratch = UnsafeMutablePointer<Float>.allocate(capacity: n * l)
         defer { columnScratch.deallocate() }
         // Every element (padding included) is written by the parallel draw, which also takes the page faults.
         var omega = [Float](unsafeUninitializedCapacity: d * ld) { buffer, count in
@@ -200,32 +206,11 @@ public struct RandomizedSVD: Sendable {
     }
 }
 
-/// Replaces a row-major m × c matrix (m ≥ c, row stride `stride` ≥ c) by P·L from its LU
-/// factorisation (`sgetrf`): the same column space, well-conditioned enough to feed the next
-/// power iteration. Lanes beyond c are left as they are.
-func luNormalize(_ m: inout [Float], rows: Int, columns c: Int, stride rowStride: Int? = nil) throws {
-    let ld = rowStride ?? c
-    var pivots = [Int32](repeating: 0, count: c)
-    let info = LAPACKE_sgetrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(c), &m, Int32(ld), &pivots)
-    guard info >= 0 else { throw RuntimeFailure("LAPACKE_sgetrf failed (info=\(info)) on a \(rows) × \(c) matrix") }
-    m.withUnsafeMutableBufferPointer { b in
-        let p = b.baseAddress!
-        for i in 0..<c {
-            p[i * ld + i] = 1
-            for j in (i + 1)..<c { p[i * ld + j] = 0 }
-        }
-        // Undo the row interchanges (last first) to get P·L.
-        for i in stride(from: c - 1, through: 0, by: -1) {
-            let q = Int(pivots[i]) - 1
-            if q != i { swapRows(p + i * ld, p + q * ld, count: c) }
-        }
-    }
-}
-
-/// `luNormalize` on a row-major panel through a column-major scratch copy (m × c floats): the same
-/// `sgetrf` on the same column-major data as LAPACKE's row-major path, so the same bits, but
-/// with the two transpositions blocked and run on `threads` workers and no NaN scan (the panel
-/// comes from finite products).
+/// Replaces a row-major m × c panel (m ≥ c, row stride `ld` ≥ c; padding lanes untouched) by P·L
+/// from its LU factorisation (`sgetrf`): the same column space, well-conditioned enough to feed
+/// the next power iteration. LAPACK works on a column-major scratch copy (m × c floats) made and
+/// read back by blocked parallel transposes — the same `sgetrf` on the same data as LAPACKE's
+/// row-major path (same bits) without its serial transposes and NaN scan.
 func luNormalize(_ m: inout [Float], rows: Int, columns c: Int, stride ld: Int,
                  scratch: UnsafeMutablePointer<Float>, threads: Int) throws {
     var pivots = [Int32](repeating: 0, count: c)
@@ -250,8 +235,9 @@ func luNormalize(_ m: inout [Float], rows: Int, columns c: Int, stride ld: Int,
     }
 }
 
-/// `orthonormalize` through a column-major scratch copy (m × c floats): the same `sgeqrf` and
-/// `sorgqr` on the same column-major data as LAPACKE's row-major path, transposed in parallel.
+/// Replaces the columns of a row-major m × c panel (m ≥ c, row stride `ld` ≥ c) by an orthonormal
+/// basis of their span (Householder QR: `sgeqrf` then `sorgqr`), through a column-major scratch
+/// copy (m × c floats) made and read back by blocked parallel transposes.
 func orthonormalize(_ m: inout [Float], rows: Int, columns c: Int, stride ld: Int,
                     scratch: UnsafeMutablePointer<Float>, threads: Int) throws {
     var tau = [Float](repeating: 0, count: c)
@@ -270,17 +256,6 @@ func orthonormalize(_ m: inout [Float], rows: Int, columns c: Int, stride ld: In
 @inline(__always)
 private func swapRows(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, count: Int) {
     for j in 0..<count { let t = a[j]; a[j] = b[j]; b[j] = t }
-}
-
-/// Replaces the columns of a row-major m × c matrix (m ≥ c, row stride `stride` ≥ c) by an
-/// orthonormal basis of their span (Householder QR: `sgeqrf` then `sorgqr`).
-func orthonormalize(_ m: inout [Float], rows: Int, columns: Int, stride: Int? = nil) throws {
-    let ld = stride ?? columns
-    var tau = [Float](repeating: 0, count: columns)
-    var info = LAPACKE_sgeqrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(columns), &m, Int32(ld), &tau)
-    guard info == 0 else { throw RuntimeFailure("LAPACKE_sgeqrf failed (info=\(info)) on a \(rows) × \(columns) matrix") }
-    info = LAPACKE_sorgqr(LAPACK_ROW_MAJOR, Int32(rows), Int32(columns), Int32(columns), &m, Int32(ld), &tau)
-    guard info == 0 else { throw RuntimeFailure("LAPACKE_sorgqr failed (info=\(info)) on a \(rows) × \(columns) matrix") }
 }
 
 /// Fills a row-major rows × columns panel (row stride `stride`; padding lanes set to 0) with standard
