@@ -8,9 +8,15 @@ import LifestyleVectors
 ///
 /// Y = A·Ω (Ω Gaussian, d × ℓ, ℓ = components + oversamples), `powerIterations` rounds of
 /// Y = A·(Aᵀ·lu(Y)) (LU-normalising the smaller panel), then Q = qr(Y), Bᵀ = Aᵀ·Q and the SVD
-/// of Bᵀ (d × ℓ) from the eigenpairs of its ℓ × ℓ Gram matrix.
-/// The sparse products use the CSR gather kernel on A and on a transposed copy of A; the dense
-/// steps are LAPACKE `sgetrf` (power iterations), `sgeqrf`/`sorgqr` (final basis) and `dsyevd`.
+/// of Bᵀ (d × ℓ) from the eigenpairs of its ℓ × ℓ Gram matrix; the components are then
+/// Aᵀ·(Q·V_b)·Σ⁻¹ (one more sparse product rather than a d × ℓ × r dense one).
+/// The dense panels are row-major with rows padded to a multiple of 8 floats. Products with A
+/// gather whole padded rows in SIMD tiles; products with Aᵀ (a transposed copy) gather from
+/// 16-float column panels of the dense operand that stay in L2. Rows are handed to the workers
+/// in nnz-balanced ranges, and every output element is summed in stored order from 0, so the
+/// result is bit-identical for any thread count. The dense steps are LAPACK `sgetrf` (power
+/// iterations), `sgeqrf`/`sorgqr` (final basis) on column-major copies made by blocked parallel
+/// transposes, `ssyrk` and `dsyevd`.
 ///
 /// ```swift
 /// let lsa = try RandomizedSVD(.init(components: 128, seed: 1)).fit(tfidf)
@@ -50,8 +56,8 @@ public struct RandomizedSVD: Sendable {
         self.configuration = configuration
     }
 
-    /// - Complexity: O((2q + 2) · nnz · ℓ) for the products plus O((n + d) · ℓ²) for QR and SVD;
-    ///   memory O((n + d) · ℓ) plus a transposed copy of A.
+    /// - Complexity: O((2q + 3) · nnz · ℓ) for the products plus O((n + d) · ℓ²) for LU, QR and SVD;
+    ///   memory O((n + d) · ℓ) (Ω, Y, Z and two n × ℓ scratch panels) plus a transposed copy of A.
     public func fit(_ a: CSRMatrix) throws -> TruncatedSVDModel {
         let config = configuration
         let n = a.rows, d = a.columns, r = config.components
@@ -64,58 +70,123 @@ public struct RandomizedSVD: Sendable {
         }
         let l = min(r + config.oversamples, min(n, d))
         let t0 = monotonicSeconds()
-        let at = a.transposed()
-        var rng = SeededGenerator(seed: config.seed)
-        var omega = [Float](repeating: 0, count: d * l)
-        omega.withUnsafeMutableBufferPointer { rng.fillGaussian($0) }
-        var y = [Float](repeating: 0, count: n * l)
-        var z = [Float](repeating: 0, count: d * l)
         let threads = config.threads
+        // The panels are row-major with rows padded to a multiple of 8 floats (ld) so the sparse
+        // kernels gather whole SIMD8 pieces; the padding lanes stay 0.
+        let ld = paddedWidth(l)
+        let at = a.transposed()
+        // Work items of about equal stored entries, handed out dynamically (each output row is
+        // computed whole by one worker, so the schedule never changes the bits).
+        let parts = 64 * max(1, threads)
+        let rangesA = balancedRowRanges(a, parts: parts), rangesAt = balancedRowRanges(at, parts: parts)
+        let panelScratch = UnsafeMutableRawPointer.allocate(byteCount: 4 * at.panelScratchCount(width: l), alignment: 64)
+            .bindMemory(to: Float.self, capacity: at.panelScratchCount(width: l))
+        defer { panelScratch.deallocate() }
+        // Column-major copy of the LU / QR panel (min(n, d) × ℓ when normalising, n × ℓ for the QR).
+        let columnScratch = UnsafeMutablePointer<Float>.allocate(capacity: n * l)
+        defer { columnScratch.deallocate() }
+        // Every element (padding included) is written by the parallel draw, which also takes the page faults.
+        var omega = [Float](unsafeUninitializedCapacity: d * ld) { buffer, count in
+            gaussianPanel(into: buffer.baseAddress!, rows: d, columns: l, stride: ld, seed: config.seed, threads: threads)
+            count = d * ld
+        }
+        // Y and Z start uninitialised: every product writes all ld lanes of every row (the padding
+        // as sums of Ω's zero padding, so 0), in parallel, which also spreads the page faults.
+        var y = [Float](unsafeUninitializedCapacity: n * ld) { $1 = n * ld }
+        var z = [Float](unsafeUninitializedCapacity: d * ld) { $1 = d * ld }
         // Only the sparse products pin OpenBLAS to one thread (they run their own chunks in
         // parallel); LU, QR and the Gram product use OpenBLAS's threads.
-        omega.withUnsafeBufferPointer { a.multiply($0.baseAddress!, width: l, into: &y, threads: threads) }
+        omega.withUnsafeBufferPointer { o in
+            y.withUnsafeMutableBufferPointer { a.multiplyPadded(o.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesA, threads: threads) }
+        }
+        omega = []
         for _ in 0..<config.powerIterations {
             // LU normalisation (as scikit-learn for n_iter > 2: half the flops of QR) once per
             // power iteration, on the smaller panel: between two normalisations the columns grow
             // by at most (σ₁/σ_ℓ)², far from float32's limits for TF-IDF spectra.
-            if n <= d { try luNormalize(&y, rows: n, columns: l) }
-            y.withUnsafeBufferPointer { at.multiply($0.baseAddress!, width: l, into: &z, threads: threads) }
-            if d < n { try luNormalize(&z, rows: d, columns: l) }
-            z.withUnsafeBufferPointer { a.multiply($0.baseAddress!, width: l, into: &y, threads: threads) }
+            if n <= d { try luNormalize(&y, rows: n, columns: l, stride: ld, scratch: columnScratch, threads: threads) }
+            y.withUnsafeBufferPointer { src in
+                z.withUnsafeMutableBufferPointer { at.multiplyPanels(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesAt, threads: threads, scratch: panelScratch) }
+            }
+            if d < n { try luNormalize(&z, rows: d, columns: l, stride: ld, scratch: columnScratch, threads: threads) }
+            z.withUnsafeBufferPointer { src in
+                y.withUnsafeMutableBufferPointer { a.multiplyPadded(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesA, threads: threads) }
+            }
         }
-        try orthonormalize(&y, rows: n, columns: l)   // Q, n × ℓ
-        y.withUnsafeBufferPointer { at.multiply($0.baseAddress!, width: l, into: &z, threads: threads) }   // Bᵀ = AᵀQ, d × ℓ
+        try orthonormalize(&y, rows: n, columns: l, stride: ld, scratch: columnScratch, threads: threads)   // Q, n × ℓ
+        y.withUnsafeBufferPointer { src in   // Bᵀ = AᵀQ, d × ℓ
+            z.withUnsafeMutableBufferPointer { at.multiplyPanels(src.baseAddress!, stride: ld, width: l, into: $0.baseAddress!, outStride: ld, ranges: rangesAt, threads: threads, scratch: panelScratch) }
+        }
         // Bᵀ = U_b Σ V_bᵀ from the eigenpairs of the small Gram matrix BBᵀ = ZᵀZ = V_b Σ² V_bᵀ
         // (ℓ × ℓ, in Double); then U_b = Z V_b Σ⁻¹ and A·V = Q·V_b·Σ.
         var gram = [Float](repeating: 0, count: l * l)
-        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(d), 1, z, Int32(l), 0, &gram, Int32(l))
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(d), 1, z, Int32(ld), 0, &gram, Int32(l))
         var g = gram.map { Double($0) }
         var w = [Double](repeating: 0, count: l)
         let info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(l), &g, Int32(l), &w)
         guard info == 0 else { throw RuntimeFailure("LAPACKE_dsyevd failed (info=\(info)) on a \(l) × \(l) Gram matrix") }
         var s = [Float](repeating: 0, count: r)
+        var inverse = [Float](repeating: 0, count: r)     // Σ⁻¹ (0 for σ ≈ 0)
         var vb = [Float](repeating: 0, count: l * r)      // first r right singular vectors of Bᵀ, ℓ × r
-        var vbScaled = vb                                  // V_b Σ⁻¹ (0 for σ ≈ 0)
         for c in 0..<r {
             let e = l - 1 - c                              // dsyevd: ascending eigenvalues
             let sigma = max(0, w[e]).squareRoot()
             s[c] = Float(sigma)
-            let inv = sigma > max(w[l - 1], 0).squareRoot() * 1e-3 ? 1 / sigma : 0
-            for i in 0..<l { vb[i * r + c] = Float(g[i * l + e]); vbScaled[i * r + c] = Float(g[i * l + e] * inv) }
+            inverse[c] = Float(sigma > max(w[l - 1], 0).squareRoot() * 1e-3 ? 1 / sigma : 0)
+            for i in 0..<l { vb[i * r + c] = Float(g[i * l + e]) }
         }
-        var ub = [Float](repeating: 0, count: d * r)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(d), Int32(r), Int32(l), 1, z, Int32(l), vbScaled, Int32(r), 0, &ub, Int32(r))
-        var qv = [Float](repeating: 0, count: n * r)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(r), Int32(l), 1, y, Int32(l), vb, Int32(r), 0, &qv, Int32(r))
+        // Q·V_b (n × r, rows padded to rp), then V = Aᵀ·(Q·V_b)·Σ⁻¹ (= Z·V_b·Σ⁻¹, as one more
+        // sparse product instead of a d × ℓ × r dense product).
+        let rp = paddedWidth(r)
+        var qv = [Float](repeating: 0, count: n * rp)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(r), Int32(l), 1, y, Int32(ld), vb, Int32(r), 0, &qv, Int32(rp))
+        y = []
+        var atqv = z   // reuses Z's pages (d × ld ≥ d × rp); Z is no longer needed
+        z = []
+        qv.withUnsafeBufferPointer { src in
+            atqv.withUnsafeMutableBufferPointer { at.multiplyPanels(src.baseAddress!, stride: rp, width: r, into: $0.baseAddress!, outStride: rp, ranges: rangesAt, threads: threads, scratch: panelScratch) }
+        }
+        // Components r × d (transposed in blocks of 64 features), then the sign convention: the
+        // largest-magnitude loading of each component is positive.
         var components = ContiguousArray<Float>(repeating: 0, count: r * d)
+        var sign = [Float](repeating: 1, count: r)
+        components.withUnsafeMutableBufferPointer { cb in
+            atqv.withUnsafeBufferPointer { ub in
+            inverse.withUnsafeBufferPointer { ib in
+            sign.withUnsafeMutableBufferPointer { sb in
+                let out = SharedPointer(cb.baseAddress!), signs = SharedPointer(sb.baseAddress!)
+                let src = UncheckedSendable((ub.baseAddress!, ib.baseAddress!))
+                let block = 64
+                forEachChunk((d + block - 1) / block, threads: threads) { b, _ in
+                    let (u, inv) = src.value
+                    let j0 = b * block, j1 = min(d, j0 + block)
+                    for c in 0..<r {
+                        let dst = out.base + c * d, f = inv[c]
+                        for j in j0..<j1 { dst[j] = u[j * rp + c] * f }
+                    }
+                }
+                forEachChunk(r, threads: threads) { c, _ in
+                    let row = out.base + c * d
+                    var big = 0, bigAbs = abs(row[0])
+                    for j in 1..<d { let v = abs(row[j]); if v > bigAbs { big = j; bigAbs = v } }
+                    if row[big] < 0 {
+                        signs[c] = -1
+                        for j in 0..<d { row[j] = -row[j] }
+                    }
+                }
+            }}}
+        }
+        atqv = []
         var embedding = ContiguousArray<Float>(repeating: 0, count: n * r)
-        for c in 0..<r {
-            // Sign convention: the largest-magnitude loading of each component is positive.
-            var big = 0
-            for j in 0..<d where abs(ub[j * r + c]) > abs(ub[big * r + c]) { big = j }
-            let sign: Float = ub[big * r + c] < 0 ? -1 : 1
-            for j in 0..<d { components[c * d + j] = sign * ub[j * r + c] }
-            for i in 0..<n { embedding[i * r + c] = sign * s[c] * qv[i * r + c] }
+        embedding.withUnsafeMutableBufferPointer { eb in
+            qv.withUnsafeBufferPointer { qb in
+                let ep = eb.baseAddress!, q = qb.baseAddress!
+                let f = (0..<r).map { sign[$0] * s[$0] }
+                for i in 0..<n {
+                    let row = ep + i * r, src = q + i * rp
+                    for c in 0..<r { row[c] = f[c] * src[c] }
+                }
+            }
         }
         // ‖A − A·V·Vᵀ‖²_F = ‖A‖²_F − ‖A·V‖²_F (V orthonormal).
         var total = 0.0
@@ -135,33 +206,92 @@ public struct RandomizedSVD: Sendable {
     }
 }
 
-/// Replaces a row-major m × c matrix (m ≥ c) by P·L from its LU factorisation (`sgetrf`):
-/// the same column space, well-conditioned enough to feed the next power iteration.
-func luNormalize(_ m: inout [Float], rows: Int, columns c: Int) throws {
+/// Replaces a row-major m × c panel (m ≥ c, row stride `ld` ≥ c; padding lanes untouched) by P·L
+/// from its LU factorisation (`sgetrf`): the same column space, well-conditioned enough to feed
+/// the next power iteration. LAPACK works on a column-major scratch copy (m × c floats) made and
+/// read back by blocked parallel transposes — the same `sgetrf` on the same data as LAPACKE's
+/// row-major path (same bits) without its serial transposes and NaN scan.
+func luNormalize(_ m: inout [Float], rows: Int, columns c: Int, stride ld: Int,
+                 scratch: UnsafeMutablePointer<Float>, threads: Int) throws {
     var pivots = [Int32](repeating: 0, count: c)
-    let info = LAPACKE_sgetrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(c), &m, Int32(c), &pivots)
+    let info = m.withUnsafeMutableBufferPointer { b -> Int32 in
+        transposeToColumnMajor(b.baseAddress!, rows: rows, columns: c, stride: ld, into: scratch, threads: threads)
+        let info = LAPACKE_sgetrf_work(LAPACK_COL_MAJOR, Int32(rows), Int32(c), scratch, Int32(rows), &pivots)
+        if info >= 0 { transposeToRowMajor(scratch, rows: rows, columns: c, into: b.baseAddress!, stride: ld, threads: threads) }
+        return info
+    }
     guard info >= 0 else { throw RuntimeFailure("LAPACKE_sgetrf failed (info=\(info)) on a \(rows) × \(c) matrix") }
-    m.withUnsafeMutableBufferPointer { p in
+    m.withUnsafeMutableBufferPointer { b in
+        let p = b.baseAddress!
         for i in 0..<c {
-            p[i * c + i] = 1
-            for j in (i + 1)..<c { p[i * c + j] = 0 }
+            p[i * ld + i] = 1
+            for j in (i + 1)..<c { p[i * ld + j] = 0 }
         }
         // Undo the row interchanges (last first) to get P·L.
         for i in stride(from: c - 1, through: 0, by: -1) {
             let q = Int(pivots[i]) - 1
-            if q != i { for j in 0..<c { p.swapAt(i * c + j, q * c + j) } }
+            if q != i { swapRows(p + i * ld, p + q * ld, count: c) }
         }
     }
 }
 
-/// Replaces the columns of a row-major m × c matrix (m ≥ c) by an orthonormal basis of their span
-/// (Householder QR: `sgeqrf` then `sorgqr`).
-func orthonormalize(_ m: inout [Float], rows: Int, columns: Int) throws {
-    var tau = [Float](repeating: 0, count: columns)
-    var info = LAPACKE_sgeqrf(LAPACK_ROW_MAJOR, Int32(rows), Int32(columns), &m, Int32(columns), &tau)
-    guard info == 0 else { throw RuntimeFailure("LAPACKE_sgeqrf failed (info=\(info)) on a \(rows) × \(columns) matrix") }
-    info = LAPACKE_sorgqr(LAPACK_ROW_MAJOR, Int32(rows), Int32(columns), Int32(columns), &m, Int32(columns), &tau)
-    guard info == 0 else { throw RuntimeFailure("LAPACKE_sorgqr failed (info=\(info)) on a \(rows) × \(columns) matrix") }
+/// Replaces the columns of a row-major m × c panel (m ≥ c, row stride `ld` ≥ c) by an orthonormal
+/// basis of their span (Householder QR: `sgeqrf` then `sorgqr`), through a column-major scratch
+/// copy (m × c floats) made and read back by blocked parallel transposes.
+func orthonormalize(_ m: inout [Float], rows: Int, columns c: Int, stride ld: Int,
+                    scratch: UnsafeMutablePointer<Float>, threads: Int) throws {
+    var tau = [Float](repeating: 0, count: c)
+    var info: Int32 = 0
+    m.withUnsafeMutableBufferPointer { b in
+        transposeToColumnMajor(b.baseAddress!, rows: rows, columns: c, stride: ld, into: scratch, threads: threads)
+        info = LAPACKE_sgeqrf(LAPACK_COL_MAJOR, Int32(rows), Int32(c), scratch, Int32(rows), &tau)
+        guard info == 0 else { return }
+        info = LAPACKE_sorgqr(LAPACK_COL_MAJOR, Int32(rows), Int32(c), Int32(c), scratch, Int32(rows), &tau)
+        guard info == 0 else { return }
+        transposeToRowMajor(scratch, rows: rows, columns: c, into: b.baseAddress!, stride: ld, threads: threads)
+    }
+    guard info == 0 else { throw RuntimeFailure("LAPACK QR failed (info=\(info)) on a \(rows) × \(c) matrix") }
+}
+
+@inline(__always)
+private func swapRows(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, count: Int) {
+    for j in 0..<count { let t = a[j]; a[j] = b[j]; b[j] = t }
+}
+
+/// Fills a row-major rows × columns panel (row stride `stride`; padding lanes set to 0) with standard
+/// normal deviates: Marsaglia's polar method (one log and one square root per pair, no sine or
+/// cosine), in fixed blocks of 512 rows each drawn from its own stream
+/// (`SeededGenerator.stream(seed:index:)`), so the values depend only on the seed, never on `threads`.
+func gaussianPanel(into out: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int, seed: UInt64, threads: Int) {
+    let chunkRows = 512
+    let chunks = (rows + chunkRows - 1) / chunkRows
+    let dst = SharedPointer(out)
+    forEachChunk(chunks, threads: threads) { chunk, _ in
+        let r0 = chunk * chunkRows, r1 = min(rows, r0 + chunkRows)
+        var rng = SeededGenerator.stream(seed: seed, index: chunk)
+        var spare: Float = 0, haveSpare = false
+        for i in r0..<r1 {
+            let row = dst.base + i * stride
+            for j in 0..<columns {
+                if haveSpare {
+                    row[j] = spare
+                    haveSpare = false
+                    continue
+                }
+                var u = 0.0, v = 0.0, s = 0.0
+                repeat {
+                    u = 2 * rng.nextUniform() - 1
+                    v = 2 * rng.nextUniform() - 1
+                    s = u * u + v * v
+                } while s >= 1 || s == 0
+                let f = (-2 * _log(s) / s).squareRoot()
+                row[j] = Float(u * f)
+                spare = Float(v * f)
+                haveSpare = true
+            }
+            if stride > columns { (row + columns).initialize(repeating: 0, count: stride - columns) }
+        }
+    }
 }
 
 /// A fitted truncated SVD (LSA projection): immutable; `transform` is thread-safe.

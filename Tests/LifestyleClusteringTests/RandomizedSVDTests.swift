@@ -67,4 +67,77 @@ import LifestyleVectors
         let m = try RandomizedSVD(.init(components: 3)).fit(low)
         #expect(m.warnings.contains { $0.contains("numerical rank 2") })
     }
+
+    /// A random sparse matrix with a few dense columns (like frequent features) and some empty rows.
+    func randomSparse(rows: Int, columns: Int, seed: UInt64) -> CSRMatrix {
+        var rng = SeededGenerator(seed: seed)
+        var pointers = ContiguousArray<Int>([0]), indices = ContiguousArray<Int32>(), values = ContiguousArray<Float>()
+        for i in 0..<rows {
+            if i % 17 != 5 {
+                for j in 0..<columns where j < 3 || rng.nextInt(below: 100) < 4 {
+                    indices.append(Int32(j))
+                    values.append(Float(rng.nextUniform()) + 0.1)
+                }
+            }
+            pointers.append(indices.count)
+        }
+        return CSRMatrix(rows: rows, columns: columns, rowPointers: pointers, columnIndices: indices, values: values)
+    }
+
+    @Test func paddedPanelsAreThreadIndependentAndAccurate() throws {
+        // ℓ = 13 + 10 = 23: not a multiple of 8, so the panels carry padding lanes.
+        let a = randomSparse(rows: 700, columns: 450, seed: 4)
+        let fits = try [1, 2, 3].map { try RandomizedSVD(.init(components: 13, powerIterations: 4, seed: 5, threads: $0)).fit(a) }
+        for m in fits.dropFirst() {
+            #expect(m.singularValues == fits[0].singularValues)
+            #expect(m.embedding == fits[0].embedding)
+            #expect(m.components == fits[0].components)
+        }
+        var dense = a.dense().flatMap { $0 }
+        var s = [Float](repeating: 0, count: min(a.rows, a.columns))
+        var u = [Float](repeating: 0, count: a.rows * a.rows), vt = [Float](repeating: 0, count: a.columns * a.columns)
+        let info = LAPACKE_sgesdd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "N")), Int32(a.rows), Int32(a.columns), &dense, Int32(a.columns),
+                                  &s, &u, Int32(a.rows), &vt, Int32(a.columns))
+        #expect(info == 0)
+        // The leading singular values (well separated from the tail here).
+        for c in 0..<3 {
+            #expect(relativeError(Double(fits[0].singularValues[c]), Double(s[c])) < 1e-3, "σ\(c + 1): \(fits[0].singularValues[c]) vs sgesdd \(s[c])")
+        }
+        // Components orthonormal.
+        let d = a.columns, r = 13
+        for p in 0..<r {
+            for q in 0..<r {
+                let dot = (0..<d).reduce(Float(0)) { $0 + fits[0].components[p * d + $1] * fits[0].components[q * d + $1] }
+                #expect(abs(dot - (p == q ? 1 : 0)) < 1e-3)
+            }
+        }
+    }
+
+    @Test func gaussianPanelIsThreadIndependentAndStandardNormal() {
+        for (rows, columns) in [(1500, 23), (1025, 266), (3, 5)] {
+            let stride = paddedWidth(columns)
+            var panels: [[Float]] = []
+            for threads in [1, 2, 3] {
+                var panel = [Float](repeating: -7, count: rows * stride)
+                panel.withUnsafeMutableBufferPointer {
+                    gaussianPanel(into: $0.baseAddress!, rows: rows, columns: columns, stride: stride, seed: 42, threads: threads)
+                }
+                panels.append(panel)
+            }
+            #expect(panels[1] == panels[0] && panels[2] == panels[0], "\(rows) × \(columns)")
+            var sum = 0.0, squares = 0.0, paddingZero = true
+            for i in 0..<rows {
+                for j in 0..<stride {
+                    let v = Double(panels[0][i * stride + j])
+                    if j < columns { sum += v; squares += v * v } else if v != 0 { paddingZero = false }
+                }
+            }
+            #expect(paddingZero)
+            let count = Double(rows * columns)
+            if count > 10_000 {
+                #expect(abs(sum / count) < 0.02)
+                #expect(abs(squares / count - 1) < 0.03)
+            }
+        }
+    }
 }
