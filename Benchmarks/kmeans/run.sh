@@ -19,6 +19,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 source Benchmarks/venv.sh
+# OpenBLAS 0.3.21 does not recognise this virtual CPU and falls back to generic "Prescott"
+# kernels although it has AVX-512; select SkylakeX for both sides (numpy's and faiss's bundled
+# OpenBLAS read the same variable) unless the caller chose otherwise.
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -q avx512bw /proc/cpuinfo && grep -q avx512vl /proc/cpuinfo; then
+    export OPENBLAS_CORETYPE=SkylakeX
+fi
+echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(auto)}"
 "$PEER_PY" -c "import faiss, threadpoolctl" 2>/dev/null || "$PEER_PY" -m pip install -q faiss-cpu threadpoolctl >&2
 scratch="${KMEANS_SCRATCH:-.build}"
 # A path dependency's new source files are missed by a stale build plan; drop the plan.

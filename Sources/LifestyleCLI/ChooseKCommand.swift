@@ -52,6 +52,7 @@ struct ChooseKCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !common.quiet, let hint = BLASInfo.slowKernelHint { writeStandardError("note: \(hint)\n") }
         let ks = try parseKs()
         let t0 = monotonicSeconds()
         let (_, _, x) = try corpus.vectorize(defaultMaxDF: "0.5", threads: threads, common: common)

@@ -54,6 +54,7 @@ struct ClusterCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
+        if !common.quiet, let hint = BLASInfo.slowKernelHint { writeStandardError("note: \(hint)\n") }
         let t0 = monotonicSeconds()
         let (docs, model, x) = try corpus.vectorize(defaultMaxDF: "0.5", threads: threads, common: common)
         let t1 = monotonicSeconds()
