@@ -68,14 +68,8 @@ struct DiscoverCommand: ParsableCommand {
     }
 }
 
-func fmt(_ x: Double, _ digits: Int = 2) -> String {
-    String(format: "%.\(digits)f", x)
-}
-
 var defaultThreads: Int { defaultThreadCount }
 
-func fileSize(_ path: String) -> Int {
-    (try? LineReader(path: path).fileSize) ?? nil ?? 0
-}
+func fileSize(_ path: String) -> Int { AtomicFile.size(of: path) }
 
 import Foundation

@@ -68,53 +68,26 @@ public struct AccountsReader {
     /// Calls `body` for every valid, new link in file order; returns the summary.
     @discardableResult
     public func forEach(progress: ((Int) -> Void)? = nil, _ body: (AccountLink) throws -> Void) throws -> ReadSummary {
-        var summary = ReadSummary(file: path)
-        let reader = try LineReader(path: path)
-        var header: CSVHeader?
         var owners: [String: (customerID: String, line: Int)] = [:]
-        try reader.forEachLine(progress: progress) { lineNumber, bytes in
-            summary.linesRead += 1
-            try checkUTF8(bytes, file: path, line: lineNumber, strict: strict, summary: &summary)
-            guard let columns = header else {
-                header = try CSVHeader(bytes, file: path, required: Self.columns)
-                summary.linesRead -= 1  // the header is not a data line: read = kept + skipped
-                return true
-            }
-            let link: AccountLink
-            do throws(LineProblem) {
-                guard let fields = try columns.fields(bytes, file: path, line: lineNumber) else {
-                    summary.linesRead -= 1  // blank lines are tolerated and not counted
-                    return true
+        return try CSVRecords(path: path, strict: strict, required: Self.columns, what: "account links").forEach(progress: progress) {
+            fields, columns, line throws(LineProblem) -> AccountLink in
+            let customerID = trimmedBlanks(fields[columns.positions[0]])
+            let userID = trimmedBlanks(fields[columns.positions[1]])
+            guard !customerID.isEmpty else { throw LineProblem(file: path, line: line, field: "customer_id", reason: "empty") }
+            guard !userID.isEmpty else { throw LineProblem(file: path, line: line, field: "user_id", reason: "empty") }
+            if let owner = owners[userID] {
+                if owner.customerID == customerID {
+                    throw LineProblem(file: path, line: line, field: "user_id", reason: "duplicate of line \(owner.line)", kind: "duplicate line")
                 }
-                let customerID = trimmedBlanks(fields[columns.positions[0]])
-                let userID = trimmedBlanks(fields[columns.positions[1]])
-                guard !customerID.isEmpty else { throw LineProblem(file: path, line: lineNumber, field: "customer_id", reason: "empty") }
-                guard !userID.isEmpty else { throw LineProblem(file: path, line: lineNumber, field: "user_id", reason: "empty") }
-                if let owner = owners[userID] {
-                    if owner.customerID == customerID {
-                        throw LineProblem(file: path, line: lineNumber, field: "user_id",
-                                          reason: "duplicate of line \(owner.line)", kind: "duplicate line")
-                    }
-                    throw LineProblem(file: path, line: lineNumber, field: "user_id",
-                                      reason: "\(quoted(userID)) already linked to customer \(owner.customerID) (line \(owner.line))",
-                                      kind: "already linked to another customer")
-                }
-                link = AccountLink(customerID: customerID, userID: userID, line: lineNumber)
-            } catch {
-                if strict { throw error.error }
-                summary.recordSkip(error)
-                return true
+                throw LineProblem(file: path, line: line, field: "user_id",
+                                  reason: "\(quoted(userID)) already linked to customer \(owner.customerID) (line \(owner.line))",
+                                  kind: "already linked to another customer")
             }
-            owners[link.userID] = (link.customerID, lineNumber)
-            summary.kept += 1
+            return AccountLink(customerID: customerID, userID: userID, line: line)
+        } _: { link, line in
+            owners[link.userID] = (link.customerID, line)
             try body(link)
-            return true
         }
-        if header == nil {
-            throw InputError(file: path, line: 1, reason: "empty file: expected a header with \(Self.columns.joined(separator: ","))")
-        }
-        if summary.kept == 0 { throw noValidLines("account links", summary: summary) }
-        return summary
     }
 
     /// Reads the whole file into `AccountLinks`.

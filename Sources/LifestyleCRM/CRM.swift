@@ -110,6 +110,53 @@ struct CSVHeader {
     }
 }
 
+/// The reading loop every CRM CSV file shares: UTF-8 check, the header (missing columns are always
+/// fatal), blank lines (neither read nor counted), bad lines (`parse` throws a `LineProblem`:
+/// counted and skipped, or thrown with `strict`), an empty file and a file without one valid
+/// record (fatal). `summary.linesRead` counts data lines only, so read = kept + skipped.
+struct CSVRecords {
+    let path: String
+    let strict: Bool
+    let required: [String]
+    /// What the records are, for "no valid …" (e.g. "purchases").
+    let what: String
+
+    func forEach<Record>(progress: ((Int) -> Void)?,
+                         parse: (_ fields: [String], _ header: CSVHeader, _ line: Int) throws(LineProblem) -> Record,
+                         _ body: (Record, _ line: Int) throws -> Void) throws -> ReadSummary {
+        var summary = ReadSummary(file: path)
+        let reader = try LineReader(path: path)
+        var header: CSVHeader?
+        try reader.forEachLine(progress: progress) { lineNumber, bytes in
+            guard let columns = header else {
+                try checkUTF8(bytes, file: path, line: lineNumber, strict: strict, summary: &summary)
+                header = try CSVHeader(bytes, file: path, required: required)
+                return true
+            }
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }   // blank: tolerated, not counted
+            summary.linesRead += 1
+            try checkUTF8(bytes, file: path, line: lineNumber, strict: strict, summary: &summary)
+            let record: Record
+            do throws(LineProblem) {
+                guard let fields = try columns.fields(bytes, file: path, line: lineNumber) else { return true }
+                record = try parse(fields, columns, lineNumber)
+            } catch {
+                if strict { throw error.error }
+                summary.recordSkip(error)
+                return true
+            }
+            summary.kept += 1
+            try body(record, lineNumber)
+            return true
+        }
+        if header == nil {
+            throw InputError(file: path, line: 1, reason: "empty file: expected a header with \(required.joined(separator: ","))")
+        }
+        if summary.kept == 0 { throw noValidLines(what, summary: summary) }
+        return summary
+    }
+}
+
 /// `s` without leading and trailing spaces and tabs.
 func trimmedBlanks(_ s: String) -> String {
     let u = s.utf8
@@ -123,42 +170,4 @@ func trimmedBlanks(_ s: String) -> String {
 func quoted(_ s: String) -> String {
     let shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
     return "\"\(shown)\""
-}
-
-// MARK: - Number formatting (no Foundation)
-
-enum Format {
-    /// `2122` → `2,122`.
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return n < 0 ? "-" + out : out
-    }
-
-    /// Two decimals, rounded half away from zero: `512.3` → `512.30`.
-    static func fixed2(_ x: Double) -> String {
-        guard x.isFinite else { return "\(x)" }
-        let cents = (x.magnitude * 100).rounded()
-        guard cents < 9e18 else { return "\(x)" }
-        let c = UInt64(cents)
-        let frac = c % 100
-        return (x < 0 && c > 0 ? "-" : "") + grouped(Int(c / 100)) + "." + (frac < 10 ? "0" : "") + String(frac)
-    }
-
-    /// A number as a person would type it: `0` not `0.0`, `0.25` as is.
-    static func plain(_ x: Double) -> String {
-        if x.isFinite && x == x.rounded() && x.magnitude < 1e15 { return String(Int64(x)) }
-        return "\(x)"
-    }
-
-    /// A share as a percentage: `0.5` → `50%`, `0.125` → `12.5%`.
-    static func percent(_ share: Double) -> String {
-        let tenths = (share * 1000).rounded()
-        let whole = Int64(tenths) / 10, tenth = Int64(tenths) % 10
-        return tenth == 0 ? "\(whole)%" : "\(whole).\(tenth)%"
-    }
 }

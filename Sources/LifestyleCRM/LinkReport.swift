@@ -59,37 +59,37 @@ public struct LinkReport: Sendable, Equatable {
     public func summary(currency: String = "¥") -> String {
         let f = selection.funnel
         let o = selection.options
-        var steps = ["\(Format.grouped(f.purchaseLines)) purchase lines"]
-        steps.append("\(Format.grouped(f.customers)) customers")
-        steps.append("\(Format.grouped(f.active)) active in \(Format.grouped(o.recencyDays)) days")
+        var steps = ["\(NumberFormat.grouped(f.purchaseLines)) purchase lines"]
+        steps.append("\(NumberFormat.grouped(f.customers)) customers")
+        steps.append("\(NumberFormat.grouped(f.active)) active in \(NumberFormat.grouped(o.recencyDays)) days")
         var previous = f.active
         if o.minOrders > 1 || f.withMinOrders != previous {
-            steps.append("\(Format.grouped(f.withMinOrders)) with ≥ \(o.minOrders) order\(o.minOrders == 1 ? "" : "s")")
+            steps.append("\(NumberFormat.grouped(f.withMinOrders)) with ≥ \(o.minOrders) order\(o.minOrders == 1 ? "" : "s")")
             previous = f.withMinOrders
         }
         if f.positiveMonetary != previous {
-            steps.append("\(Format.grouped(f.positiveMonetary)) with a positive net amount")
+            steps.append("\(NumberFormat.grouped(f.positiveMonetary)) with a positive net amount")
             previous = f.positiveMonetary
         }
         if let n = f.atLeastMinMonetary, let floor = o.minMonetary {
-            steps.append("\(Format.grouped(n)) with ≥ \(currency)\(Format.fixed2(floor))")
+            steps.append("\(NumberFormat.grouped(n)) with ≥ \(currency)\(NumberFormat.fixed2(floor))")
         }
-        steps.append("\(Format.grouped(f.quality)) quality (\(selection.qualityClause(currency: currency)))")
-        steps.append("\(Format.grouped(withAccount)) with a linked account")
-        steps.append("\(Format.grouped(withPosts)) with posts (lost: \(Format.grouped(withoutAccount)) without account, "
-                     + "\(Format.grouped(accountWithoutPosts)) account without posts)")
+        steps.append("\(NumberFormat.grouped(f.quality)) quality (\(selection.qualityClause(currency: currency)))")
+        steps.append("\(NumberFormat.grouped(withAccount)) with a linked account")
+        steps.append("\(NumberFormat.grouped(withPosts)) with posts (lost: \(NumberFormat.grouped(withoutAccount)) without account, "
+                     + "\(NumberFormat.grouped(accountWithoutPosts)) account without posts)")
         return steps.joined(separator: " → ")
     }
 
     /// The funnel step by step, one line each, for the CLI: the selection's lines, then linking.
     public func lines(currency: String = "¥") -> [String] {
         var out = selection.lines(currency: currency)
-        out.append("\(Format.grouped(withAccount)) with a linked account (\(Format.grouped(withoutAccount)) without)")
-        var posts = "\(Format.grouped(withPosts)) with a linked account that has posts"
-        posts += " (\(Format.grouped(accountWithoutPosts)) whose accounts have none; "
-        posts += "\(Format.grouped(accountsWithoutPosts)) account\(accountsWithoutPosts == 1 ? "" : "s") without posts in all)"
+        out.append("\(NumberFormat.grouped(withAccount)) with a linked account (\(NumberFormat.grouped(withoutAccount)) without)")
+        var posts = "\(NumberFormat.grouped(withPosts)) with a linked account that has posts"
+        posts += " (\(NumberFormat.grouped(accountWithoutPosts)) whose accounts have none; "
+        posts += "\(NumberFormat.grouped(accountsWithoutPosts)) account\(accountsWithoutPosts == 1 ? "" : "s") without posts in all)"
         out.append(posts)
-        out.append("\(Format.grouped(seedUserIDs.count)) seed user\(seedUserIDs.count == 1 ? "" : "s")")
+        out.append("\(NumberFormat.grouped(seedUserIDs.count)) seed user\(seedUserIDs.count == 1 ? "" : "s")")
         return out
     }
 }

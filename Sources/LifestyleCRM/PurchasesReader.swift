@@ -57,52 +57,25 @@ public struct PurchasesReader {
     /// Calls `body` for every valid purchase in file order; returns the summary.
     @discardableResult
     public func forEach(progress: ((Int) -> Void)? = nil, _ body: (Purchase) throws -> Void) throws -> ReadSummary {
-        var summary = ReadSummary(file: path)
-        let reader = try LineReader(path: path)
-        var header: CSVHeader?
         var owners: [String: (customerID: String, line: Int)] = [:]
         var seen: [PurchaseKey: Int] = [:]
-        try reader.forEachLine(progress: progress) { lineNumber, bytes in
-            summary.linesRead += 1
-            try checkUTF8(bytes, file: path, line: lineNumber, strict: strict, summary: &summary)
-            guard let columns = header else {
-                // A bad header makes every line unreadable: always fatal (a plain InputError).
-                header = try CSVHeader(bytes, file: path, required: Self.columns)
-                summary.linesRead -= 1  // the header is not a data line: read = kept + skipped
-                return true
+        return try CSVRecords(path: path, strict: strict, required: Self.columns, what: "purchases").forEach(progress: progress) {
+            fields, columns, line throws(LineProblem) -> Purchase in
+            let parsed = try parse(fields, line: line, columns: columns)
+            if let owner = owners[parsed.orderID], owner.customerID != parsed.customerID {
+                throw LineProblem(file: path, line: line, field: "order_id",
+                                  reason: "\(quoted(parsed.orderID)) already belongs to customer \(owner.customerID) (line \(owner.line))",
+                                  kind: "already belongs to another customer")
             }
-            let purchase: Purchase
-            do throws(LineProblem) {
-                guard let parsed = try parse(bytes, line: lineNumber, columns: columns) else {
-                    summary.linesRead -= 1  // blank lines are tolerated and not counted
-                    return true
-                }
-                if let owner = owners[parsed.orderID], owner.customerID != parsed.customerID {
-                    throw LineProblem(file: path, line: lineNumber, field: "order_id",
-                                      reason: "\(quoted(parsed.orderID)) already belongs to customer \(owner.customerID) (line \(owner.line))",
-                                      kind: "already belongs to another customer")
-                }
-                if let earlier = seen[PurchaseKey(parsed)] {
-                    throw LineProblem(file: path, line: lineNumber, field: "order_id",
-                                      reason: "duplicate of line \(earlier)", kind: "duplicate line")
-                }
-                purchase = parsed
-            } catch {
-                if strict { throw error.error }
-                summary.recordSkip(error)
-                return true
+            if let earlier = seen[PurchaseKey(parsed)] {
+                throw LineProblem(file: path, line: line, field: "order_id", reason: "duplicate of line \(earlier)", kind: "duplicate line")
             }
-            seen[PurchaseKey(purchase)] = lineNumber
-            if owners[purchase.orderID] == nil { owners[purchase.orderID] = (purchase.customerID, lineNumber) }
-            summary.kept += 1
+            return parsed
+        } _: { purchase, line in
+            seen[PurchaseKey(purchase)] = line
+            if owners[purchase.orderID] == nil { owners[purchase.orderID] = (purchase.customerID, line) }
             try body(purchase)
-            return true
         }
-        if header == nil {
-            throw InputError(file: path, line: 1, reason: "empty file: expected a header with \(Self.columns.joined(separator: ","))")
-        }
-        if summary.kept == 0 { throw noValidLines("purchases", summary: summary) }
-        return summary
     }
 
     /// Reads the whole file into memory.
@@ -113,8 +86,7 @@ public struct PurchasesReader {
         return (purchases, summary)
     }
 
-    private func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, columns: CSVHeader) throws(LineProblem) -> Purchase? {
-        guard let fields = try columns.fields(bytes, file: path, line: line) else { return nil }
+    private func parse(_ fields: [String], line: Int, columns: CSVHeader) throws(LineProblem) -> Purchase {
         let p = columns.positions
         func required(_ k: Int) throws(LineProblem) -> String {
             let v = trimmedBlanks(fields[p[k]])

@@ -27,7 +27,7 @@ public struct RFMOptions: Sendable, Equatable {
     /// Throws an `InputError` naming the command-line option of the first bad value.
     public func validate() throws {
         guard topMonetary > 0 && topMonetary <= 1 else {
-            throw InputError(field: "--top-monetary", reason: "\(Format.plain(topMonetary)) should be in (0, 1]")
+            throw InputError(field: "--top-monetary", reason: "\(NumberFormat.plain(topMonetary)) should be in (0, 1]")
         }
         guard recencyDays >= 1 else {
             throw InputError(field: "--recency-days", reason: "\(recencyDays) should be at least 1")
@@ -245,24 +245,24 @@ public struct QualitySelection: Sendable, Equatable {
         var out: [String] = []
         let date = ISODate.format(day: asOf)
         out.append("as of \(date)" + (asOfIsNewestPurchase ? " (the newest purchase)" : ""))
-        var first = "\(Format.grouped(f.purchaseLines)) purchase lines"
-        if f.linesAfterAsOf > 0 { first += " (\(Format.grouped(f.linesAfterAsOf)) dated after \(date) left out)" }
+        var first = "\(NumberFormat.grouped(f.purchaseLines)) purchase lines"
+        if f.linesAfterAsOf > 0 { first += " (\(NumberFormat.grouped(f.linesAfterAsOf)) dated after \(date) left out)" }
         out.append(first)
-        out.append("\(Format.grouped(f.customers)) customers")
-        out.append("\(Format.grouped(f.active)) active in the last \(Format.grouped(options.recencyDays)) days")
-        out.append("\(Format.grouped(f.withMinOrders)) with ≥ \(options.minOrders) order\(options.minOrders == 1 ? "" : "s")")
-        out.append("\(Format.grouped(f.positiveMonetary)) with a positive net amount")
+        out.append("\(NumberFormat.grouped(f.customers)) customers")
+        out.append("\(NumberFormat.grouped(f.active)) active in the last \(NumberFormat.grouped(options.recencyDays)) days")
+        out.append("\(NumberFormat.grouped(f.withMinOrders)) with ≥ \(options.minOrders) order\(options.minOrders == 1 ? "" : "s")")
+        out.append("\(NumberFormat.grouped(f.positiveMonetary)) with a positive net amount")
         if let n = f.atLeastMinMonetary, let floor = options.minMonetary {
-            out.append("\(Format.grouped(n)) with a net amount ≥ \(currency)\(Format.fixed2(floor))")
+            out.append("\(NumberFormat.grouped(n)) with a net amount ≥ \(currency)\(NumberFormat.fixed2(floor))")
         }
-        out.append("\(Format.grouped(f.quality)) quality: \(qualityClause(currency: currency))")
+        out.append("\(NumberFormat.grouped(f.quality)) quality: \(qualityClause(currency: currency))")
         return out
     }
 
     /// `top 50% by monetary ≥ ¥512.30`.
     func qualityClause(currency: String) -> String {
-        var s = "top \(Format.percent(options.topMonetary)) by monetary"
-        if let monetaryCutoff { s += " ≥ \(currency)\(Format.fixed2(monetaryCutoff))" }
+        var s = "top \(NumberFormat.percent(options.topMonetary)) by monetary"
+        if let monetaryCutoff { s += " ≥ \(currency)\(NumberFormat.fixed2(monetaryCutoff))" }
         return s
     }
 }

@@ -1,3 +1,4 @@
+import LifestyleCore
 import LifestyleVectors
 
 extension CSRMatrix {

@@ -1,3 +1,4 @@
+import LifestyleCore
 import CBLAS
 
 /// Hamerly's bounds (2010) for dense Lloyd: per row an upper bound on the distance to its own

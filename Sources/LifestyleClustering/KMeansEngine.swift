@@ -1,3 +1,4 @@
+import LifestyleCore
 import CBLAS
 
 /// Per-row facts the engine needs besides the matrix: the scale that makes a row unit length

@@ -1,3 +1,4 @@
+import LifestyleCore
 #if canImport(Glibc)
 import Glibc
 #endif

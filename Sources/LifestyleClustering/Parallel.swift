@@ -1,3 +1,4 @@
+import LifestyleCore
 import Dispatch
 
 /// Rows per work unit. Fixed (never derived from the thread count) so chunk boundaries, and with
@@ -28,12 +29,6 @@ func forEachChunk(_ chunks: Int, threads: Int, _ body: (_ chunk: Int, _ worker: 
 /// Number of workers `forEachChunk` will use.
 @inline(__always)
 func workerCount(chunks: Int, threads: Int) -> Int { max(1, min(threads, chunks)) }
-
-/// Carries a value that is only used in a data-race-free way (disjoint writes) across threads.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
 
 /// A raw pointer that concurrent chunks write disjoint parts of.
 struct SharedPointer<T>: @unchecked Sendable {

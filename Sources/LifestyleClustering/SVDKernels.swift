@@ -1,3 +1,4 @@
+import LifestyleCore
 import Dispatch
 import LifestyleVectors
 import Synchronization

@@ -1,3 +1,4 @@
+import LifestyleCore
 import LifestyleVectors
 
 /// CSR input: products gather rows of the feature-major centre matrix (`aux[j·kp + c]`, kp = k

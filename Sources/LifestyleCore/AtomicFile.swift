@@ -18,18 +18,11 @@ public enum AtomicFile {
         defer {
             if !ok { unlink(tmp) }
         }
-        try bytes.withUnsafeBufferPointer { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    let msg = errnoText()
-                    close(fd)
-                    throw RuntimeFailure("\(path): write failed: \(msg)")
-                }
-                off += n
-            }
+        do {
+            try writeAll(fd, bytes, path: path)
+        } catch {
+            close(fd)
+            throw error
         }
         if fsync(fd) != 0 {
             let msg = errnoText()
@@ -84,16 +77,95 @@ public enum AtomicFile {
         }
     }
 
-    static func parentDirectory(of path: String) -> String {
+    /// The size of a file in bytes (0 when it cannot be read, e.g. standard input).
+    public static func size(of path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : 0
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        try bytes.withUnsafeBufferPointer { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw RuntimeFailure("\(path): write failed: \(errnoText())")
+                }
+                off += n
+            }
+        }
+    }
+
+    /// A file written piece by piece through a 64 KiB buffer into a temporary file next to
+    /// `path`, fsynced and renamed into place by `commit`; `-` streams to standard output.
+    /// Dropped without `commit`, it leaves nothing behind.
+    public final class Stream {
+        public let path: String
+        private let fd: Int32
+        private let temporary: String?
+        private var buffer: [UInt8] = []
+        private var closed = false
+        private var committed = false
+
+        public init(path: String) throws {
+            self.path = path
+            if path == "-" {
+                fd = STDOUT_FILENO
+                temporary = nil
+            } else {
+                let dir = parentDirectory(of: path)
+                try createDirectories(dir)
+                let tmp = "\(dir)/.\(baseName(of: path)).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+                fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+                guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create: \(errnoText())") }
+                temporary = tmp
+            }
+            buffer.reserveCapacity(1 << 16)
+        }
+
+        deinit {
+            if let temporary, !committed {
+                if !closed { close(fd) }
+                unlink(temporary)
+            }
+        }
+
+        public func write(_ s: String) throws {
+            buffer.append(contentsOf: s.utf8)
+            if buffer.count >= 1 << 16 { try flush() }
+        }
+
+        public func flush() throws {
+            guard !buffer.isEmpty else { return }
+            try writeAll(fd, buffer, path: path)
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        /// Flushes; for a file, fsyncs and renames it into place.
+        public func commit() throws {
+            try flush()
+            guard let temporary else { return }
+            guard fsync(fd) == 0 else { throw RuntimeFailure("\(path): fsync failed: \(errnoText())") }
+            close(fd)
+            closed = true
+            guard rename(temporary, path) == 0 else { throw RuntimeFailure("\(path): rename failed: \(errnoText())") }
+            committed = true
+        }
+    }
+
+    public static func parentDirectory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
     }
 
-    static func baseName(of path: String) -> String {
+    public static func baseName(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }
 }
 
-func errnoText() -> String { String(cString: strerror(errno)) }
+/// The text of the current `errno`.
+public func errnoText() -> String { String(cString: strerror(errno)) }

@@ -24,9 +24,9 @@ public final class ModelDirectoryWriter {
         var t = target
         while t.count > 1 && t.hasSuffix("/") { t.removeLast() }
         self.target = t
-        let parent = Self.parent(of: t)
+        let parent = AtomicFile.parentDirectory(of: t)
         try AtomicFile.createDirectories(parent)
-        staging = "\(parent)/.\(Self.base(of: t)).staging-\(getpid())"
+        staging = "\(parent)/.\(AtomicFile.baseName(of: t)).staging-\(getpid())"
         try? FileManager.default.removeItem(atPath: staging)
         try AtomicFile.createDirectories(staging)
     }
@@ -65,17 +65,17 @@ public final class ModelDirectoryWriter {
                 // staging now holds the old model.
                 try? FileManager.default.removeItem(atPath: staging)
             } else {
-                let old = "\(Self.parent(of: target))/.\(Self.base(of: target)).old-\(getpid())"
-                guard rename(target, old) == 0 else { throw RuntimeFailure("\(target): cannot move the old model aside: \(String(cString: strerror(errno)))") }
+                let old = "\(AtomicFile.parentDirectory(of: target))/.\(AtomicFile.baseName(of: target)).old-\(getpid())"
+                guard rename(target, old) == 0 else { throw RuntimeFailure("\(target): cannot move the old model aside: \(errnoText())") }
                 guard rename(staging, target) == 0 else {
-                    let message = String(cString: strerror(errno))
+                    let message = errnoText()
                     _ = rename(old, target)
                     throw RuntimeFailure("\(target): cannot move the new model into place: \(message)")
                 }
                 try? FileManager.default.removeItem(atPath: old)
             }
         } else {
-            guard rename(staging, target) == 0 else { throw RuntimeFailure("\(target): cannot move the new model into place: \(String(cString: strerror(errno)))") }
+            guard rename(staging, target) == 0 else { throw RuntimeFailure("\(target): cannot move the new model into place: \(errnoText())") }
         }
         committed = true
     }
@@ -94,16 +94,6 @@ public final class ModelDirectoryWriter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(value)) + [0x0A]
-    }
-
-    static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    static func base(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
     }
 }
 

@@ -1,3 +1,4 @@
+import LifestyleCore
 import LifestyleText
 
 /// How well a ranking of a pool finds its positives: ROC AUC, average precision, precision at
@@ -176,21 +177,6 @@ public struct RankingMetrics: Sendable, Codable {
         }
         return lines
     }
-}
-
-/// `x` with `digits` decimals (no locale, no exponent).
-func fmt(_ x: Double, _ digits: Int) -> String {
-    guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
-    var p = 1.0
-    for _ in 0..<digits { p *= 10 }
-    let r = (abs(x) * p).rounded()
-    var whole = String(Int64(r / p))
-    if digits > 0 {
-        var frac = String(Int64(r.truncatingRemainder(dividingBy: p)))
-        while frac.count < digits { frac = "0" + frac }
-        whole += "." + frac
-    }
-    return (x < 0 && r != 0 ? "-" : "") + whole
 }
 
 /// Right-aligns `s` in `width` columns.

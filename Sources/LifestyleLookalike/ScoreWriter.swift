@@ -64,7 +64,7 @@ public final class ScoreWriter {
     private var runFiles: [String] = []
     private var mergedRuns = 0
     private let spillDirectory: String
-    private var out: OutputFile?
+    private var out: AtomicFile.Stream?
     public private(set) var received = 0
     public private(set) var written = 0
 
@@ -88,15 +88,14 @@ public final class ScoreWriter {
         self.selection = selection
         self.runSize = max(1, runSize)
         self.referencePercentile = referencePercentile
-        let base = output == "-" ? (ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") : AtomicFileParent.of(output)
+        let base = output == "-" ? (ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") : AtomicFile.parentDirectory(of: output)
         spillDirectory = "\(base)/.lifestyle-scores-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        out = try OutputFile(path: output)
+        out = try AtomicFile.Stream(path: output)
         try out!.write(header())
     }
 
     deinit {
         try? FileManager.default.removeItem(atPath: spillDirectory)
-        out?.abandon()
     }
 
     private func header() -> String {
@@ -118,7 +117,7 @@ public final class ScoreWriter {
     /// Sorts, merges and writes; renames the output into place. Returns rows written.
     @discardableResult
     public func finish() throws -> Int {
-        guard var out else { return written }
+        guard let out else { return written }
         if sorted {
             let n = received
             let keep: Int
@@ -161,7 +160,7 @@ public final class ScoreWriter {
         try AtomicFile.createDirectories(spillDirectory)
         let path = "\(spillDirectory)/run-\(runFiles.count)"
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create a spill file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create a spill file: \(errnoText())") }
         defer { close(fd) }
         // Written through a 1 MiB buffer: the spill costs no second copy of the run.
         var bytes: [UInt8] = []
@@ -169,11 +168,11 @@ public final class ScoreWriter {
         for r in run {
             Self.encode(r, into: &bytes)
             if bytes.count >= 1 << 20 {
-                try writeAll(fd, bytes, path: path)
+                try AtomicFile.writeAll(fd, bytes, path: path)
                 bytes.removeAll(keepingCapacity: true)
             }
         }
-        try writeAll(fd, bytes, path: path)
+        try AtomicFile.writeAll(fd, bytes, path: path)
         runFiles.append(path)
         run.removeAll(keepingCapacity: true)
     }
@@ -191,19 +190,19 @@ public final class ScoreWriter {
                 let path = "\(spillDirectory)/run-m\(mergedRuns)"
                 mergedRuns += 1
                 let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-                guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create a spill file: \(String(cString: strerror(errno)))") }
+                guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create a spill file: \(errnoText())") }
                 var bytes: [UInt8] = []
                 bytes.reserveCapacity(1 << 20)
                 do {
                     try mergeRuns(group) { r in
                         Self.encode(r, into: &bytes)
                         if bytes.count >= 1 << 20 {
-                            try writeAll(fd, bytes, path: path)
+                            try AtomicFile.writeAll(fd, bytes, path: path)
                             bytes.removeAll(keepingCapacity: true)
                         }
                         return true
                     }
-                    try writeAll(fd, bytes, path: path)
+                    try AtomicFile.writeAll(fd, bytes, path: path)
                 } catch {
                     close(fd)
                     throw error
@@ -317,83 +316,6 @@ func jsonString(_ s: String) -> String {
     return out + "\""
 }
 
-enum AtomicFileParent {
-    static func of(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-}
-
-func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
-    try bytes.withUnsafeBufferPointer { buf in
-        var off = 0
-        while off < buf.count {
-            let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw RuntimeFailure("\(path): write failed: \(String(cString: strerror(errno)))")
-            }
-            off += n
-        }
-    }
-}
-
-/// A buffered output: standard output, or a temporary file renamed over `path` on `commit`.
-struct OutputFile {
-    let path: String
-    let fd: Int32
-    let temporary: String?
-    var buffer: [UInt8] = []
-
-    init(path: String) throws {
-        self.path = path
-        if path == "-" {
-            fd = STDOUT_FILENO
-            temporary = nil
-        } else {
-            let dir = AtomicFileParent.of(path)
-            try AtomicFile.createDirectories(dir)
-            let base = path.split(separator: "/").last.map(String.init) ?? path
-            let tmp = "\(dir)/.\(base).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw RuntimeFailure("\(path): cannot create: \(String(cString: strerror(errno)))") }
-            temporary = tmp
-        }
-        buffer.reserveCapacity(1 << 16)
-    }
-
-    mutating func write(_ s: String) throws {
-        buffer.append(contentsOf: s.utf8)
-        if buffer.count >= 1 << 16 { try flush() }
-    }
-
-    mutating func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try writeAll(fd, buffer, path: path)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    var closed = false
-
-    mutating func commit() throws {
-        try flush()
-        if let temporary {
-            guard fsync(fd) == 0 else { throw RuntimeFailure("\(path): fsync failed: \(String(cString: strerror(errno)))") }
-            close(fd)
-            closed = true
-            guard rename(temporary, path) == 0 else { throw RuntimeFailure("\(path): rename failed: \(String(cString: strerror(errno)))") }
-        }
-    }
-
-    /// Drops a file output that was never committed.
-    func abandon() {
-        if let temporary {
-            if !closed { close(fd) }
-            unlink(temporary)
-        }
-    }
-}
-
 /// Reads records back from a spilled run through a 1 MiB buffer.
 struct RunReader {
     let fd: Int32
@@ -405,7 +327,7 @@ struct RunReader {
     init(path: String) throws {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw RuntimeFailure("\(path): cannot reopen a spill file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw RuntimeFailure("\(path): cannot reopen a spill file: \(errnoText())") }
     }
 
     mutating func ensure(_ n: Int) throws -> Bool {
@@ -421,7 +343,7 @@ struct RunReader {
             buffer.removeLast((1 << 18) - max(0, r))
             if r < 0 {
                 if errno == EINTR { continue }
-                throw RuntimeFailure("\(path): read failed: \(String(cString: strerror(errno)))")
+                throw RuntimeFailure("\(path): read failed: \(errnoText())")
             }
             if r == 0 { eof = true; Glibc.close(fd) }
         }

@@ -42,7 +42,7 @@ public struct Scorer: Sendable {
         guard n > 0 else { return [] }
         let chunk = 256
         let chunks = (n + chunk - 1) / chunk
-        let results = LockedBox([[ScoredProspect]](repeating: [], count: chunks))
+        let results = Locked([[ScoredProspect]](repeating: [], count: chunks))
         let work: @Sendable (Int) -> Void = { c in
             let lo = c * chunk, hi = min(n, lo + chunk)
             let out = self.scoreChunk(ids: Array(ids[lo..<hi]), posts: Array(posts[lo..<hi]))
@@ -52,7 +52,7 @@ public struct Scorer: Sendable {
             for c in 0..<chunks { work(c) }
         } else {
             // Workers take chunks in turn; each chunk's result has a fixed slot.
-            let next = LockedBox(0)
+            let next = Locked(0)
             DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
                 while true {
                     let c = next.withLock { v -> Int in defer { v += 1 }; return v }

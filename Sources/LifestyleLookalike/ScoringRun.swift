@@ -62,13 +62,13 @@ public struct ScoringRun {
                 keepPosts.append(userPosts[i])
             }
             scored += keepIDs.count
-            let target = Unchecked(writer)
+            let target = UncheckedSendable(writer)
             let (batchIDs, batchPosts) = (keepIDs, keepPosts)
             try pipeline.submit {
                 for p in scorer.score(ids: batchIDs, posts: batchPosts) { try target.value.add(p) }
             }
         }
-        let bar = ProgressBar("scoring", total: posts == "-" ? 0 : fileSizeOf(posts), unit: "bytes", quiet: quiet)
+        let bar = ProgressBar("scoring", total: posts == "-" ? 0 : AtomicFile.size(of: posts), unit: "bytes", quiet: quiet)
         do {
             let stream = UserStream(path: posts, strict: strict, batchSize: batchSize, stopOnRegroup: canRestart)
             do {
@@ -88,7 +88,7 @@ public struct ScoringRun {
             knownSkipped = 0; notListed = 0; scored = 0
             seen.removeAll()
             writer = try makeWriter()
-            let loadBar = ProgressBar("reading posts", total: fileSizeOf(posts), unit: "bytes", quiet: quiet)
+            let loadBar = ProgressBar("reading posts", total: AtomicFile.size(of: posts), unit: "bytes", quiet: quiet)
             let users = try UserPosts.load(posts, strict: strict, progress: loadBar.update)
             loadBar.finish()
             outcome.stream = UserStream.Outcome(summary: users.summary)
@@ -129,12 +129,6 @@ public struct ScoringRun {
     }
 }
 
-/// A value handed to another thread by a caller that guarantees exclusive use.
-struct Unchecked<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
-
 /// Runs submitted jobs in order on one background queue, at most `depth` at a time; the first
 /// error stops the rest and is rethrown by `submit` or `finish`.
 final class BatchPipeline: @unchecked Sendable {
@@ -172,65 +166,6 @@ final class BatchPipeline: @unchecked Sendable {
     }
 }
 
-/// Ground truth for `lifestyle eval`: a CSV with `user_id` and `purchaser` (1/0, true/false).
-public enum LabelsReader {
-    public static func load(_ path: String, strict: Bool) throws -> (labels: [String: Bool], summary: ReadSummary) {
-        var summary = ReadSummary(file: path)
-        var labels: [String: Bool] = [:]
-        var userColumn = -1, labelColumn = -1, columns = 0
-        let reader = try LineReader(path: path)
-        try reader.forEachLine { line, bytes in
-            let fields: [String]
-            do {
-                fields = try CSV.split(bytes, file: path, line: line)
-            } catch let error as InputError where line > 1 && !strict {
-                summary.linesRead += 1
-                summary.skipped["line: malformed CSV", default: 0] += 1
-                if summary.firstErrors.count < 10 { summary.firstErrors.append(error) }
-                return true
-            }
-            if line == 1 {
-                let names = fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "\u{FEFF}", with: "") }
-                guard let u = names.firstIndex(of: "user_id") else {
-                    throw InputError(file: path, line: 1, field: "user_id", reason: "missing from header (found: \(names.joined(separator: ",")))")
-                }
-                guard let l = names.firstIndex(of: "purchaser") ?? names.firstIndex(of: "label") else {
-                    throw InputError(file: path, line: 1, field: "purchaser", reason: "missing from header (found: \(names.joined(separator: ",")))")
-                }
-                userColumn = u
-                labelColumn = l
-                columns = names.count
-                return true
-            }
-            if fields.count == 1 && fields[0].isEmpty { return true }
-            summary.linesRead += 1
-            let error: InputError?
-            if fields.count != columns {
-                error = InputError(file: path, line: line, reason: "expected \(columns) fields, found \(fields.count)")
-            } else if fields[userColumn].isEmpty {
-                error = InputError(file: path, line: line, field: "user_id", reason: "empty")
-            } else {
-                switch fields[labelColumn].trimmingCharacters(in: .whitespaces).lowercased() {
-                case "1", "true", "yes": labels[fields[userColumn]] = true; error = nil
-                case "0", "false", "no": labels[fields[userColumn]] = false; error = nil
-                default: error = InputError(file: path, line: line, field: "purchaser", reason: "\"\(fields[labelColumn])\" is not 1/0/true/false")
-                }
-            }
-            if let error {
-                if strict { throw error }
-                summary.skipped["\(error.field ?? "line"): bad value", default: 0] += 1
-                if summary.firstErrors.count < 10 { summary.firstErrors.append(error) }
-            } else {
-                summary.kept += 1
-            }
-            return true
-        }
-        guard columns > 0 else { throw InputError(file: path, line: 1, reason: "empty file: expected a header with user_id,purchaser") }
-        guard !labels.isEmpty else { throw InputError(file: path, reason: "no valid labels (\(summary.linesRead) lines read)") }
-        return (labels, summary)
-    }
-}
-
 /// `lifestyle eval`: scores a pool with a model and measures the ranking against labels.
 public struct Evaluation {
     public struct Outcome: Sendable {
@@ -251,7 +186,7 @@ public struct Evaluation {
         var unlabelled = 0, known = 0
         var seen = Set<String>()
         var clusters: [Int: Int] = [:]
-        let bar = ProgressBar("reading posts", total: fileSizeOf(posts), unit: "bytes", quiet: quiet)
+        let bar = ProgressBar("reading posts", total: AtomicFile.size(of: posts), unit: "bytes", quiet: quiet)
         let users = try UserPosts.load(posts, strict: strict, progress: bar.update)
         bar.finish()
         var keepIDs: [String] = [], keepPosts: [[String]] = []

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LifestyleCore
 import LifestyleVectors
 
 /// Population lifestyles as topics of posts: a user-constrained mixture of unigrams.
@@ -63,15 +64,15 @@ public struct TopicModel: Sendable, Equatable {
             logPhi = mStep(counts: counts, r: r, k: k, beta: c.beta, threads: c.threads)
             progress?(iteration)
             if iteration == c.iterations { break }
-            let theta = userMix(r: r, postStart: postStart, k: k, alpha: c.alpha)
+            let logTheta = userMix(r: r, postStart: postStart, k: k, alpha: c.alpha).map { log($0) }
             let a = postLogLikelihoods(counts, logPhi: logPhi, k: k, temperature: c.temperature, threads: c.threads)
             for p in 0..<posts {
                 let u = owner[p]
                 var m = -Double.infinity
-                for t in 0..<k { m = max(m, a[p * k + t] + log(theta[u * k + t])) }
+                for t in 0..<k { m = max(m, a[p * k + t] + logTheta[u * k + t]) }
                 var z = 0.0
                 for t in 0..<k {
-                    let e = exp(a[p * k + t] + log(theta[u * k + t]) - m)
+                    let e = exp(a[p * k + t] + logTheta[u * k + t] - m)
                     r[p * k + t] = e
                     z += e
                 }
@@ -88,7 +89,7 @@ public struct TopicModel: Sendable, Equatable {
         let v = counts.columns
         let chunks = 4
         let bounds = (0...chunks).map { counts.rows * $0 / chunks }
-        let partial = LockedBox([[Double]](repeating: [], count: chunks))
+        let partial = Locked([[Double]](repeating: [], count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { ch in
             var acc = [Double](repeating: 0, count: v * k)
             for p in bounds[ch] ..< bounds[ch + 1] {
@@ -131,21 +132,21 @@ public struct TopicModel: Sendable, Equatable {
         var out = [Double](repeating: 0, count: counts.rows * k)
         let rows = counts.rows
         out.withUnsafeMutableBufferPointer { o in
-            let base = UncheckedPointer(o.baseAddress!)
+            let base = UncheckedSendable(o.baseAddress!)
             logPhi.withUnsafeBufferPointer { lp in
                 counts.rowPointers.withUnsafeBufferPointer { rp in
                     counts.columnIndices.withUnsafeBufferPointer { ci in
                         counts.values.withUnsafeBufferPointer { cv in
-                            let lphi = UncheckedPointer(UnsafeMutablePointer(mutating: lp.baseAddress!))
-                            let rpp = UncheckedPointer(UnsafeMutablePointer(mutating: rp.baseAddress!))
-                            let cip = UncheckedPointer(UnsafeMutablePointer(mutating: ci.baseAddress ?? UnsafePointer(bitPattern: 8)!))
-                            let cvp = UncheckedPointer(UnsafeMutablePointer(mutating: cv.baseAddress ?? UnsafePointer(bitPattern: 8)!))
+                            let lphi = UncheckedSendable(lp.baseAddress!)
+                            let rpp = UncheckedSendable(rp.baseAddress!)
+                            let cip = UncheckedSendable(ci.baseAddress ?? UnsafePointer(bitPattern: 8)!)
+                            let cvp = UncheckedSendable(cv.baseAddress ?? UnsafePointer(bitPattern: 8)!)
                             let work: @Sendable (Int, Int) -> Void = { lo, hi in
                                 for p in lo..<hi {
-                                    let row = base.pointer + p * k
-                                    for q in rpp.pointer[p] ..< rpp.pointer[p + 1] {
-                                        let w = lphi.pointer + Int(cip.pointer[q]) * k
-                                        let cnt = Double(cvp.pointer[q])
+                                    let row = base.value + p * k
+                                    for q in rpp.value[p] ..< rpp.value[p + 1] {
+                                        let w = lphi.value + Int(cip.value[q]) * k
+                                        let cnt = Double(cvp.value[q])
                                         for t in 0..<k { row[t] += cnt * Double(w[t]) }
                                     }
                                     for t in 0..<k { row[t] *= temperature }
@@ -238,23 +239,5 @@ public struct TopicModel: Sendable, Equatable {
         var owner = [Int](repeating: 0, count: posts)
         for u in 0..<(postStart.count - 1) { for p in postStart[u] ..< postStart[u + 1] { owner[p] = u } }
         return owner
-    }
-}
-
-/// A raw pointer that may cross into `concurrentPerform` (each worker writes disjoint rows).
-struct UncheckedPointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
-}
-
-/// A value guarded by a lock.
-final class LockedBox<T>: @unchecked Sendable {
-    private var value: T
-    private let lock = NSLock()
-    init(_ value: T) { self.value = value }
-    func withLock<R>(_ body: (inout T) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }

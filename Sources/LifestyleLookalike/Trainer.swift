@@ -69,7 +69,7 @@ public struct Trainer: Sendable {
         }
 
         // 1. Inputs.
-        let bar = ProgressBar("reading posts", total: fileSizeOf(inputs.posts), unit: "bytes", quiet: quiet)
+        let bar = ProgressBar("reading posts", total: AtomicFile.size(of: inputs.posts), unit: "bytes", quiet: quiet)
         let users = try UserPosts.load(inputs.posts, strict: inputs.strict, progress: bar.update)
         bar.finish()
         let (purchases, purchasesSummary) = try PurchasesReader.load(inputs.purchases, strict: inputs.strict)
@@ -341,27 +341,5 @@ public struct Trainer: Sendable {
         report.diagnostics = diagnostics
         report.stages = stages
         return (model, report)
-    }
-
-}
-
-func fileSizeOf(_ path: String) -> Int {
-    var st = stat()
-    return stat(path, &st) == 0 ? Int(st.st_size) : 0
-}
-
-extension CSRMatrix {
-    /// The rows at `rows`, in that order.
-    public func selectingRows(_ rows: [Int]) -> CSRMatrix {
-        var pointers = ContiguousArray<Int>([0])
-        var indices = ContiguousArray<Int32>(), values = ContiguousArray<Float>()
-        for r in rows {
-            for p in rowPointers[r] ..< rowPointers[r + 1] {
-                indices.append(columnIndices[p])
-                values.append(self.values[p])
-            }
-            pointers.append(indices.count)
-        }
-        return CSRMatrix(rows: rows.count, columns: columns, rowPointers: pointers, columnIndices: indices, values: values)
     }
 }

@@ -62,6 +62,18 @@ public struct CSRMatrix: Sendable, Equatable {
     }
 
     /// Concatenates row blocks with the same column count.
+    /// The rows at `rows`, in that order.
+    public func selectingRows(_ rows: [Int]) -> CSRMatrix {
+        var pointers = ContiguousArray<Int>([0])
+        var indices = ContiguousArray<Int32>(), values = ContiguousArray<Float>()
+        for r in rows {
+            indices.append(contentsOf: columnIndices[rowPointers[r] ..< rowPointers[r + 1]])
+            values.append(contentsOf: self.values[rowPointers[r] ..< rowPointers[r + 1]])
+            pointers.append(indices.count)
+        }
+        return CSRMatrix(rows: rows.count, columns: columns, rowPointers: pointers, columnIndices: indices, values: values)
+    }
+
     public static func stacking(_ blocks: [CSRMatrix], columns: Int) -> CSRMatrix {
         var ptr = ContiguousArray<Int>([0])
         var idx = ContiguousArray<Int32>()

@@ -1,3 +1,4 @@
+import LifestyleCore
 import Testing
 @testable import LifestyleCRM
 
@@ -117,19 +118,19 @@ import Testing
 
 @Suite struct FormatTests {
     @Test func numbers() {
-        #expect(Format.grouped(0) == "0")
-        #expect(Format.grouped(999) == "999")
-        #expect(Format.grouped(2122) == "2,122")
-        #expect(Format.grouped(1_234_567) == "1,234,567")
-        #expect(Format.grouped(-1026) == "-1,026")
-        #expect(Format.fixed2(512.3) == "512.30")
-        #expect(Format.fixed2(0) == "0.00")
-        #expect(Format.fixed2(1234.567) == "1,234.57")
-        #expect(Format.fixed2(-3.5) == "-3.50")
-        #expect(Format.percent(0.5) == "50%")
-        #expect(Format.percent(1) == "100%")
-        #expect(Format.percent(0.125) == "12.5%")
-        #expect(Format.plain(0) == "0")
-        #expect(Format.plain(1.5) == "1.5")
+        #expect(NumberFormat.grouped(0) == "0")
+        #expect(NumberFormat.grouped(999) == "999")
+        #expect(NumberFormat.grouped(2122) == "2,122")
+        #expect(NumberFormat.grouped(1_234_567) == "1,234,567")
+        #expect(NumberFormat.grouped(-1026) == "-1,026")
+        #expect(NumberFormat.fixed2(512.3) == "512.30")
+        #expect(NumberFormat.fixed2(0) == "0.00")
+        #expect(NumberFormat.fixed2(1234.567) == "1,234.57")
+        #expect(NumberFormat.fixed2(-3.5) == "-3.50")
+        #expect(NumberFormat.percent(0.5) == "50%")
+        #expect(NumberFormat.percent(1) == "100%")
+        #expect(NumberFormat.percent(0.125) == "12.5%")
+        #expect(NumberFormat.plain(0) == "0")
+        #expect(NumberFormat.plain(1.5) == "1.5")
     }
 }

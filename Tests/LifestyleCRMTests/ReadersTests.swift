@@ -247,3 +247,24 @@ private let day20260401 = ISODate.daysFromCivil(year: 2026, month: 4, day: 1)
         #expect(e2.description == "\(blank): no valid user ids")
     }
 }
+
+@Suite struct LabelsReaderTests {
+    @Test func readsLabelsAndSkipsBadLines() throws {
+        let dir = Scratch()
+        let p = try dir.write("truth.csv", "user_id,primary,purchaser\nu1,书籍,1\nu2,酒店,0\n\nu3,水果,maybe\n,水果,1\nu4,水果,true\n")
+        let (labels, summary) = try LabelsReader.load(p)
+        #expect(labels == ["u1": true, "u2": false, "u4": true])
+        #expect(summary.linesRead == 5 && summary.kept == 3)
+        #expect(summary.firstErrors.map(\.description) == ["\(p):5: purchaser: \"maybe\" is not 1/0/true/false", "\(p):6: user_id: empty"])
+        let strict = try #require(throws: InputError.self) { try LabelsReader.load(p, strict: true) }
+        #expect(strict.line == 5)
+    }
+
+    @Test func wrongHeaderAndNothingValidAreFatal() throws {
+        let dir = Scratch()
+        let header = try #require(throws: InputError.self) { try LabelsReader.load(try dir.write("a.csv", "user_id,label\nu1,1\n")) }
+        #expect(header.line == 1 && header.field == "purchaser")
+        let none = try #require(throws: InputError.self) { try LabelsReader.load(try dir.write("b.csv", "user_id,purchaser\nu1,x\n")) }
+        #expect(none.reason.hasPrefix("no valid labels"))
+    }
+}
