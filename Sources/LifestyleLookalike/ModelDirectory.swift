@@ -107,6 +107,8 @@ public struct ModelDirectory: Sendable {
     /// The raw manifest (decoded into the caller's type with `manifest(as:)`).
     public let manifestBytes: [UInt8]
     public let files: [String: String]
+    /// Every listed file's bytes, read and verified once at open.
+    private let contents: [String: [UInt8]]
 
     /// Opens `path`, refusing a missing manifest, another format or version, a missing file or a
     /// checksum mismatch — each with the file named.
@@ -128,17 +130,21 @@ public struct ModelDirectory: Sendable {
                              reason: "version \(header.formatVersion.map(String.init) ?? "missing") is not supported (this build reads version \(modelFormatVersion)); retrain with this version of lifestyle")
         }
         guard let files = header.files, !files.isEmpty else { throw InputError(file: manifestPath, field: "files", reason: "missing") }
+        var contents: [String: [UInt8]] = [:]
         for (name, expected) in files.sorted(by: { $0.key < $1.key }) {
             guard !name.contains("/"), !name.hasPrefix(".") else { throw InputError(file: manifestPath, field: "files", reason: "unexpected file name \"\(name)\"") }
             let filePath = "\(path)/\(name)"
             guard AtomicFile.exists(filePath) else { throw InputError(file: filePath, reason: "missing (the manifest lists it)") }
-            let actual = SHA256.hex(try AtomicFile.read(filePath))
+            let fileBytes = try AtomicFile.read(filePath)
+            let actual = SHA256.hex(fileBytes)
             guard actual == expected else {
                 throw InputError(file: filePath, reason: "checksum mismatch (SHA-256 \(actual.prefix(12))…, manifest says \(expected.prefix(12))…): the file is corrupt or was modified; refusing to load")
             }
+            contents[name] = fileBytes
         }
         self.manifestBytes = bytes
         self.files = files
+        self.contents = contents
     }
 
     public func manifest<T: Decodable>(as type: T.Type) throws -> T {
@@ -149,13 +155,9 @@ public struct ModelDirectory: Sendable {
         }
     }
 
-    /// A file's bytes (verified at open; read again here).
+    /// A file's bytes, as read and verified at open.
     public func bytes(_ name: String) throws -> [UInt8] {
-        guard files[name] != nil else { throw InputError(file: "\(path)/\(Self.manifestName)", field: "files", reason: "no entry for \(name)") }
-        let bytes = try AtomicFile.read("\(path)/\(name)")
-        guard SHA256.hex(bytes) == files[name] else {
-            throw InputError(file: "\(path)/\(name)", reason: "checksum mismatch: the file changed while loading; refusing to load")
-        }
+        guard let bytes = contents[name] else { throw InputError(file: "\(path)/\(Self.manifestName)", field: "files", reason: "no entry for \(name)") }
         return bytes
     }
 
