@@ -79,12 +79,12 @@ public struct JSONLine {
                     i += 1
                 }
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-                guard isLiteral(text) else { throw Failure(reason: "invalid value '\(text.prefix(20))'", column: start + 1) }
+                guard Parser.isLiteral(text) else { throw Failure(reason: "invalid value '\(text.prefix(20))'", column: start + 1) }
                 return .literal(text)
             }
         }
 
-        func isLiteral(_ t: String) -> Bool {
+        static func isLiteral(_ t: String) -> Bool {
             if t == "true" || t == "false" || t == "null" { return true }
             var sawDigit = false
             for (k, ch) in t.utf8.enumerated() {
@@ -220,5 +220,79 @@ func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
         out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
         out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
         out.append(UInt8(0x80 | (v & 0x3F)))
+    }
+}
+
+extension JSONLine {
+    /// Where the `user_id` and `text` strings of a plain line are, without decoding anything:
+    /// a line that is one flat object whose values are strings without escapes, numbers,
+    /// booleans or null. Anything else — escapes, nesting, a missing or non-string `user_id` or
+    /// `text`, an empty `user_id`, a byte-order mark, malformed JSON — returns nil, and the
+    /// caller parses the line in full (which reports what is wrong). So a line taken here reads
+    /// exactly as the full parser would read it.
+    public static func quickPost(_ b: UnsafeBufferPointer<UInt8>) -> (userID: Range<Int>, text: Range<Int>)? {
+        let n = b.count
+        var i = 0
+        @inline(__always) func skipSpace() {
+            while i < n, b[i] == 0x20 || b[i] == 0x09 || b[i] == 0x0A || b[i] == 0x0D { i += 1 }
+        }
+        /// The content range of the string whose opening quote is at `i`; nil on an escape, a
+        /// control character or no closing quote.
+        @inline(__always) func plainString() -> Range<Int>? {
+            i += 1
+            let start = i
+            while i < n {
+                let c = b[i]
+                if c == 0x22 { i += 1; return start ..< (i - 1) }
+                if c == 0x5C || c < 0x20 { return nil }
+                i += 1
+            }
+            return nil
+        }
+        @inline(__always) func matches(_ r: Range<Int>, _ word: StaticString) -> Bool {
+            guard r.count == word.utf8CodeUnitCount else { return false }
+            let w = word.utf8Start
+            for k in 0..<r.count where b[r.lowerBound + k] != w[k] { return false }
+            return true
+        }
+        skipSpace()
+        guard i < n, b[i] == 0x7B else { return nil }  // {
+        i += 1
+        var userID: Range<Int>?, text: Range<Int>?
+        skipSpace()
+        if i < n, b[i] == 0x7D { return nil }  // {}: no fields
+        while true {
+            skipSpace()
+            guard i < n, b[i] == 0x22, let key = plainString() else { return nil }
+            skipSpace()
+            guard i < n, b[i] == 0x3A else { return nil }  // :
+            i += 1
+            skipSpace()
+            guard i < n else { return nil }
+            let isUser = matches(key, "user_id"), isText = matches(key, "text")
+            if b[i] == 0x22 {
+                guard let value = plainString() else { return nil }
+                if isUser { userID = value } else if isText { text = value }
+            } else {
+                // A literal: the full parser's rule (true/false/null or a number-like run).
+                guard !isUser && !isText else { return nil }
+                let start = i
+                while i < n, b[i] != 0x2C, b[i] != 0x7D, b[i] != 0x20, b[i] != 0x09 { i += 1 }
+                guard isLiteral(UnsafeBufferPointer(rebasing: b[start..<i])) else { return nil }
+            }
+            skipSpace()
+            guard i < n else { return nil }
+            if b[i] == 0x2C { i += 1; continue }  // ,
+            if b[i] == 0x7D { i += 1; break }  // }
+            return nil
+        }
+        skipSpace()
+        guard i == n, let userID, !userID.isEmpty, let text else { return nil }
+        return (userID, text)
+    }
+
+    /// The full parser's literal rule (`Parser.isLiteral`) on bytes.
+    static func isLiteral(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
+        Parser.isLiteral(String(decoding: t, as: UTF8.self))
     }
 }

@@ -75,6 +75,35 @@ public struct PostsReader {
     /// Calls `body` for every valid post in file order; returns the summary.
     @discardableResult
     public func forEach(progress: ((Int) -> Void)? = nil, _ body: (Post) throws -> Void) throws -> ReadSummary {
+        try read(progress: progress, quick: nil, body)
+    }
+
+    /// One post's user id and text as UTF-8 bytes (JSON escapes already decoded), valid only
+    /// during the call that receives it.
+    public struct PostBytes {
+        public let userID: UnsafeBufferPointer<UInt8>
+        public let text: UnsafeBufferPointer<UInt8>
+        public let line: Int
+    }
+
+    /// Like `forEach`, without making strings: plain JSON lines (`JSONLine.quickPost`) hand over
+    /// their bytes where they lie; every other line is parsed in full, with the same checks,
+    /// skips and summary as `forEach`.
+    @discardableResult
+    public func forEachBytes(progress: ((Int) -> Void)? = nil, _ body: (PostBytes) throws -> Void) throws -> ReadSummary {
+        try withoutActuallyEscaping(body) { body in
+            try read(progress: progress, quick: { line, userID, text, number in
+                try body(PostBytes(userID: UnsafeBufferPointer(rebasing: line[userID]), text: UnsafeBufferPointer(rebasing: line[text]), line: number))
+            }) { post in
+                var post = post
+                try post.userID.withUTF8 { u in try post.text.withUTF8 { t in try body(PostBytes(userID: u, text: t, line: post.line)) } }
+            }
+        }
+    }
+
+    private func read(progress: ((Int) -> Void)?,
+                      quick: ((UnsafeBufferPointer<UInt8>, Range<Int>, Range<Int>, Int) throws -> Void)?,
+                      _ body: (Post) throws -> Void) throws -> ReadSummary {
         var summary = ReadSummary(file: path)
         let reader = try LineReader(path: path)
         var csvColumns: CSVColumns?
@@ -90,7 +119,10 @@ public struct PostsReader {
             do {
                 switch format {
                 case .jsonl:
-                    if let post = try parseJSONLine(bytes, line: lineNumber, summary: &summary) {
+                    if let quick, let (userID, text) = JSONLine.quickPost(bytes) {
+                        summary.kept += 1
+                        try quick(bytes, userID, text, lineNumber)
+                    } else if let post = try parseJSONLine(bytes, line: lineNumber, summary: &summary) {
                         summary.kept += 1
                         try body(post)
                     }

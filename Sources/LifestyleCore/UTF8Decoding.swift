@@ -3,17 +3,17 @@
 /// Invalid input follows the Unicode "maximal subpart" practice: each maximal invalid
 /// subsequence becomes one U+FFFD and is counted.
 public enum UTF8Decoding {
-    /// Appends the code points of `bytes` to `out`; returns how many U+FFFD replacements were made.
-    @discardableResult
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout ContiguousArray<UInt32>) -> Int {
+    /// The decoder: hands every code point (U+FFFD for each maximal invalid subsequence) to
+    /// `emit`; returns how many replacements were made.
+    @inline(__always)
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, emit: (UInt32) -> Void) -> Int {
         var invalid = 0
         let n = bytes.count
-        out.reserveCapacity(out.count + n)
         var i = 0
         while i < n {
             let b0 = UInt32(bytes[i])
             if b0 < 0x80 {
-                out.append(b0)
+                emit(b0)
                 i += 1
                 continue
             }
@@ -29,7 +29,7 @@ public enum UTF8Decoding {
             case 0xF1...0xF3: need = 3; cp = b0 & 0x07
             case 0xF4: need = 3; cp = b0 & 0x07; hi = 0x8F
             default:
-                out.append(0xFFFD)
+                emit(0xFFFD)
                 invalid += 1
                 i += 1
                 continue
@@ -45,13 +45,28 @@ public enum UTF8Decoding {
                 j += 1
             }
             if ok {
-                out.append(cp)
+                emit(cp)
             } else {
-                out.append(0xFFFD)
+                emit(0xFFFD)
                 invalid += 1
             }
             i = j
         }
+        return invalid
+    }
+
+    /// Appends the code points of `bytes` to `out`; returns how many U+FFFD replacements were made.
+    @discardableResult
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout ContiguousArray<UInt32>) -> Int {
+        // At most one code point per byte: grow once, write through a pointer, trim.
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: bytes.count))
+        var written = 0
+        let invalid = out.withUnsafeMutableBufferPointer { o in
+            let p = o.baseAddress! + start
+            return scan(bytes) { p[written] = $0; written += 1 }
+        }
+        out.removeLast(bytes.count - written)
         return invalid
     }
 
@@ -61,8 +76,7 @@ public enum UTF8Decoding {
         var allASCII = true
         for b in bytes where b >= 0x80 { allASCII = false; break }
         if allASCII { return 0 }
-        var scratch = ContiguousArray<UInt32>()
-        return decode(bytes, into: &scratch)
+        return scan(bytes) { _ in }
     }
 
     /// Encodes code points as UTF-8.

@@ -1,3 +1,4 @@
+import CLifestyleShims
 import LifestyleVectors
 
 /// Unit-length centroids in TF-IDF space, stored feature-major (d × k) so that scoring a sparse
@@ -64,7 +65,11 @@ public struct CentroidSet: Sendable, Equatable {
         x.columnIndices.withUnsafeBufferPointer { ci in
             x.values.withUnsafeBufferPointer { v in
                 transposed.withUnsafeBufferPointer { t in
-                    for p in x.rowPointers[r] ..< x.rowPointers[r + 1] {
+                    let end = x.rowPointers[r + 1]
+                    // The centroid weights are a random gather over the vocabulary: fetch ahead.
+                    for p in x.rowPointers[r] ..< min(end, x.rowPointers[r] + 16) { lifestyle_prefetch(t.baseAddress! + Int(ci[p]) * k + c) }
+                    for p in x.rowPointers[r] ..< end {
+                        if p + 16 < end { lifestyle_prefetch(t.baseAddress! + Int(ci[p + 16]) * k + c) }
                         let j = Int(ci[p])
                         let w = v[p] * t[j * k + c]
                         guard w > 0, allow(j) else { continue }

@@ -38,14 +38,19 @@ public struct Scorer: Sendable {
 
     /// Scores a batch of users (ids aligned with their posts).
     public func score(ids: [String], posts: [[String]]) -> [ScoredProspect] {
-        let n = ids.count
+        let batch = PostBatch(ids: ids, posts: posts)
+        return score(batch, users: Array(0..<batch.userCount))
+    }
+
+    /// Scores the users at `users` (indices into `batch`), in that order.
+    public func score(_ batch: PostBatch, users: [Int]) -> [ScoredProspect] {
+        let n = users.count
         guard n > 0 else { return [] }
         let chunk = 256
         let chunks = (n + chunk - 1) / chunk
         let results = Locked([[ScoredProspect]](repeating: [], count: chunks))
         let work: @Sendable (Int) -> Void = { c in
-            let lo = c * chunk, hi = min(n, lo + chunk)
-            let out = self.scoreChunk(ids: Array(ids[lo..<hi]), posts: Array(posts[lo..<hi]))
+            let out = self.scoreChunk(batch, users: users[(c * chunk) ..< min(n, (c + 1) * chunk)])
             results.withLock { $0[c] = out }
         }
         if threads == 1 || chunks == 1 {
@@ -64,15 +69,16 @@ public struct Scorer: Sendable {
         return results.withLock { $0 }.flatMap { $0 }
     }
 
-    func scoreChunk(ids: [String], posts: [[String]]) -> [ScoredProspect] {
-        var flat: [String] = []
+    func scoreChunk(_ batch: PostBatch, users: ArraySlice<Int>) -> [ScoredProspect] {
+        var documents: [Range<Int>] = []
         var start = [0]
-        for p in posts {
-            flat.append(contentsOf: p)
-            start.append(flat.count)
+        start.reserveCapacity(users.count + 1)
+        for u in users {
+            for p in batch.userStart[u] ..< batch.userStart[u + 1] { documents.append(batch.text(p)) }
+            start.append(documents.count)
         }
-        let postCounts = counter.transform(flat)
-        let counts = TermCounts.sumRows(postCounts, groups: start)
+        let grouped = batch.bytes.withUnsafeBufferPointer { counter.rawCounts(utf8: $0, documents: documents, groupStart: start) }
+        let postCounts = grouped.documents, counts = grouped.groups
         let x = TermCounts.weighted(counts, like: model.vectorizer)
         let k = model.clusters.k
         let lk = model.likelihood
@@ -81,8 +87,8 @@ public struct Scorer: Sendable {
                                                         primaryShare: lk.head == .primary ? lk.primaryShare : nil)
         let headInput = lk.head == .primary ? primary : theta
         var out: [ScoredProspect] = []
-        out.reserveCapacity(ids.count)
-        for u in 0..<ids.count {
+        out.reserveCapacity(users.count)
+        for (u, user) in users.enumerated() {
             // Nearest lifestyle cluster in topic-mix space (cosine of √θ).
             var best = 0
             var bestSim = -Float.infinity
@@ -95,7 +101,7 @@ public struct Scorer: Sendable {
                                                             prefer: { isWord[$0] }, allow: { !isHidden[$0] })
                 .map { model.vectorizer.featureName($0) }
             out.append(ScoredProspect(
-                userID: ids[u], score: lk.probability(headInput[u * tk ..< (u + 1) * tk]),
+                userID: batch.ids[user], score: lk.probability(headInput[u * tk ..< (u + 1) * tk]),
                 cluster: best, similarity: Double(bestSim), terms: terms,
                 skus: Array(recommended[best].prefix(skusPerProspect)),
                 rankKey: lk.knownProbability(headInput[u * tk ..< (u + 1) * tk])))

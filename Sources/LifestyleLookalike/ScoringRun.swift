@@ -47,42 +47,53 @@ public struct ScoringRun {
         var outcome = Outcome(stream: UserStream.Outcome(summary: ReadSummary(file: posts)))
         outcome.prospectsListed = listed?.count ?? 0
         var knownSkipped = 0, notListed = 0, scored = 0
-        // Reading and scoring overlap: the next batch is parsed while this one is scored and
-        // written (in order, on one serial queue; at most two batches in flight).
+        // Reading, scoring and writing overlap: the next batch is parsed while this one is
+        // scored and the previous one written (each stage in order on its own serial queue, at
+        // most two batches waiting at each).
         var pipeline = BatchPipeline()
-        func consume(_ ids: [String], _ userPosts: [[String]]) throws {
-            var keepIDs: [String] = [], keepPosts: [[String]] = []
-            for (i, id) in ids.enumerated() {
+        var writing = BatchPipeline()
+        func consume(_ batch: PostBatch) throws {
+            var keep: [Int] = []
+            keep.reserveCapacity(batch.userCount)
+            for (i, id) in batch.ids.enumerated() {
                 if let listed {
                     guard listed.contains(id) else { notListed += 1; continue }
                     seen.insert(id)
                 }
                 if model.isKnownBuyer(id) { knownSkipped += 1; continue }
-                keepIDs.append(id)
-                keepPosts.append(userPosts[i])
+                keep.append(i)
             }
-            scored += keepIDs.count
+            scored += keep.count
             let target = UncheckedSendable(writer)
-            let (batchIDs, batchPosts) = (keepIDs, keepPosts)
+            let users = keep
+            let output = writing
             try pipeline.submit {
-                for p in scorer.score(ids: batchIDs, posts: batchPosts) { try target.value.add(p) }
+                let scored = scorer.score(batch, users: users)
+                try output.submit { for p in scored { try target.value.add(p) } }
             }
+        }
+        /// Waits for every queued batch to be scored and written; rethrows the first failure.
+        func drain() throws {
+            defer { _ = try? writing.finish() }
+            try pipeline.finish()
+            try writing.finish()
         }
         let bar = ProgressBar("scoring", total: posts == "-" ? 0 : AtomicFile.size(of: posts), unit: "bytes", quiet: quiet)
         do {
             let stream = UserStream(path: posts, strict: strict, batchSize: batchSize, stopOnRegroup: canRestart)
             do {
-                outcome.stream = try stream.forEachBatch(progress: bar.update) { ids, userPosts in try consume(ids, userPosts) }
+                outcome.stream = try stream.forEachBatch(progress: bar.update) { try consume($0) }
             } catch {
                 // Let queued batches finish with the writer before anything else happens to it.
-                _ = try? pipeline.finish()
+                _ = try? drain()
                 throw error
             }
-            try pipeline.finish()
+            try drain()
             bar.finish()
         } catch is UserStream.RegroupDetected {
-            _ = try? pipeline.finish()
+            _ = try? drain()
             pipeline = BatchPipeline()
+            writing = BatchPipeline()
             bar.finish()
             // Not grouped by user: start over with every user's posts gathered in memory.
             knownSkipped = 0; notListed = 0; scored = 0
@@ -98,11 +109,11 @@ public struct ScoringRun {
             var start = 0
             while start < users.userCount {
                 let end = min(users.userCount, start + batchSize)
-                try consume(Array(users.ids[start..<end]), (start..<end).map { Array(users.posts(of: $0)) })
+                try consume(PostBatch(ids: Array(users.ids[start..<end]), posts: (start..<end).map { Array(users.posts(of: $0)) }))
                 scoreBar.update(end)
                 start = end
             }
-            try pipeline.finish()
+            try drain()
             scoreBar.finish()
         }
         let summary = outcome.stream.summary

@@ -5,14 +5,7 @@ import LifestyleVectors
 /// of their posts' (n-grams never cross posts), and TF-IDF rows follow from counts and idf.
 enum TermCounts {
     /// The vectorizer's twin that returns raw counts (no idf, no sublinear tf, no norm).
-    static func counter(for tfidf: TFIDFModel) throws -> TFIDFModel {
-        var c = tfidf.configuration
-        c.useIDF = false
-        c.sublinearTF = false
-        c.norm = .none
-        return try TFIDFModel(configuration: c, analyzerSpec: tfidf.analyzerSpec, lexicon: tfidf.lexicon,
-                              vocabulary: tfidf.vocabulary, idf: tfidf.idf, summary: tfidf.summary)
-    }
+    static func counter(for tfidf: TFIDFModel) throws -> TFIDFModel { try tfidf.countingTwin() }
 
     /// Sums the rows of each group (group g = rows start[g] ..< start[g + 1]); columns stay sorted.
     static func sumRows(_ x: CSRMatrix, groups start: [Int]) -> CSRMatrix {

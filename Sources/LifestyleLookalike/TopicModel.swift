@@ -188,29 +188,40 @@ public struct TopicModel: Sendable, Equatable {
             for t in 0..<k { m = max(m, a[p * k + t]) }
             for t in 0..<k { a[p * k + t] -= m }
         }
-        var votes = [Double](repeating: 0, count: k)
+        // Each post's likelihoods as ratios to its best topic, exp(a − max) ∈ (0, 1], computed
+        // once: an E step is then θ-weighted products, no exp or log per iteration (z ≥ the
+        // smallest θ > 0, so it never vanishes).
+        for i in 0..<a.count { a[i] = exp(a[i]) }
         var e = [Double](repeating: 0, count: k)
-        var logTheta = [Double](repeating: 0, count: k)
-        for u in 0..<users {
-            let lo = postStart[u], hi = postStart[u + 1]
-            let denominator = Double(k) * alpha + Double(hi - lo)
-            for _ in 0..<userIterations {
-                for t in 0..<k { votes[t] = 0; logTheta[t] = log(theta[u * k + t]) }
-                for p in lo..<hi {
-                    var m = -Double.infinity
-                    for t in 0..<k { e[t] = a[p * k + t] + logTheta[t]; m = max(m, e[t]) }
-                    var z = 0.0
-                    for t in 0..<k { e[t] = exp(e[t] - m); z += e[t] }
-                    let inv = 1 / z
-                    for t in 0..<k { votes[t] += e[t] * inv }
+        a.withUnsafeBufferPointer { a in
+            theta.withUnsafeMutableBufferPointer { theta in
+                var votes = [Double](repeating: 0, count: k)
+                votes.withUnsafeMutableBufferPointer { votes in
+                    e.withUnsafeMutableBufferPointer { e in
+                        for u in 0..<users {
+                            let lo = postStart[u], hi = postStart[u + 1]
+                            let denominator = Double(k) * alpha + Double(hi - lo)
+                            let th = theta.baseAddress! + u * k
+                            for _ in 0..<userIterations {
+                                for t in 0..<k { votes[t] = 0 }
+                                for p in lo..<hi {
+                                    let ap = a.baseAddress! + p * k
+                                    var z = 0.0
+                                    for t in 0..<k { e[t] = ap[t] * th[t]; z += e[t] }
+                                    let inv = 1 / z
+                                    for t in 0..<k { votes[t] += e[t] * inv }
+                                }
+                                var change = 0.0
+                                for t in 0..<k {
+                                    let next = (alpha + votes[t]) / denominator
+                                    change = max(change, abs(next - th[t]))
+                                    th[t] = next
+                                }
+                                if change < 1e-6 { break }
+                            }
+                        }
+                    }
                 }
-                var change = 0.0
-                for t in 0..<k {
-                    let next = (alpha + votes[t]) / denominator
-                    change = max(change, abs(next - theta[u * k + t]))
-                    theta[u * k + t] = next
-                }
-                if change < 1e-6 { break }
             }
         }
         guard let rho = primaryShare, k > 1 else { return (theta, []) }
@@ -220,7 +231,7 @@ public struct TopicModel: Sendable, Equatable {
             for t in 0..<k { l[t] = 0 }
             for p in postStart[u] ..< postStart[u + 1] {
                 var z = 0.0
-                for t in 0..<k { e[t] = exp(a[p * k + t]); z += e[t] }
+                for t in 0..<k { e[t] = a[p * k + t]; z += e[t] }
                 for t in 0..<k {
                     let r = e[t] / z
                     l[t] += log(rho * r + (1 - rho) * (1 - r) / Double(k - 1))

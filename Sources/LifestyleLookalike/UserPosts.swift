@@ -101,56 +101,103 @@ public struct UserStream {
         public var groupedInMemory = false
     }
 
-    /// Calls `body` with batches of users (ids and posts, aligned) in file order.
-    public func forEachBatch(progress: ((Int) -> Void)? = nil,
-                             _ body: (_ ids: [String], _ posts: [[String]]) throws -> Void) throws -> Outcome {
-        var ids: [String] = []
-        var posts: [[String]] = []
-        var current: String?
+    /// Calls `body` with batches of users in file order.
+    public func forEachBatch(progress: ((Int) -> Void)? = nil, _ body: (PostBatch) throws -> Void) throws -> Outcome {
+        var batch = PostBatch()
+        var current: [UInt8] = []
+        var hasCurrent = false
         var outcome = Outcome(summary: ReadSummary(file: path))
         // Recently finished users: a direct-mapped table of 64-bit id hashes (8 MiB, fixed).
         let tableSize = 1 << 20
         var finished = [UInt64](repeating: 0, count: tableSize)
-        func finish(_ id: String) {
-            let h = Self.hash(id)
-            finished[Int(h & UInt64(tableSize - 1))] = h
-        }
-        func seenBefore(_ id: String) -> Bool {
-            let h = Self.hash(id)
-            return finished[Int(h & UInt64(tableSize - 1))] == h
-        }
-        outcome.summary = try PostsReader(path: path, strict: strict).forEach(progress: progress) { post in
-            if post.userID == current {
-                posts[posts.count - 1].append(post.text)
+        outcome.summary = try PostsReader(path: path, strict: strict).forEachBytes(progress: progress) { post in
+            if hasCurrent && current.elementsEqual(post.userID) {
+                batch.appendPost(post.text)
                 return
             }
-            if let current { finish(current) }
-            if seenBefore(post.userID) {
+            if hasCurrent {
+                let h = Self.hash(current)
+                finished[Int(h & UInt64(tableSize - 1))] = h
+            }
+            let h = Self.hash(post.userID)
+            if finished[Int(h & UInt64(tableSize - 1))] == h {
                 if stopOnRegroup { throw RegroupDetected() }
                 outcome.regrouped += 1
-                if outcome.firstRegrouped.count < 5 { outcome.firstRegrouped.append("\(post.userID) (line \(post.line))") }
+                if outcome.firstRegrouped.count < 5 {
+                    outcome.firstRegrouped.append("\(String(decoding: post.userID, as: UTF8.self)) (line \(post.line))")
+                }
             }
-            if ids.count == batchSize {
-                try body(ids, posts)
-                outcome.users += ids.count
-                ids.removeAll(keepingCapacity: true)
-                posts.removeAll(keepingCapacity: true)
+            if batch.userCount == batchSize {
+                try body(batch)
+                outcome.users += batch.userCount
+                batch.removeAll()
             }
-            current = post.userID
-            ids.append(post.userID)
-            posts.append([post.text])
+            current.removeAll(keepingCapacity: true)
+            current.append(contentsOf: post.userID)
+            hasCurrent = true
+            batch.appendUser(String(decoding: post.userID, as: UTF8.self))
+            batch.appendPost(post.text)
         }
-        if !ids.isEmpty {
-            try body(ids, posts)
-            outcome.users += ids.count
+        if batch.userCount > 0 {
+            try body(batch)
+            outcome.users += batch.userCount
         }
         return outcome
     }
 
     /// FNV-1a over the UTF-8 bytes, never 0 (0 marks an empty slot).
-    static func hash(_ s: String) -> UInt64 {
+    static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h == 0 ? 1 : h
     }
+}
+
+/// Users and their posts as UTF-8 bytes in one buffer: what `lifestyle score` moves from the
+/// reader to the scoring threads, with no string per post.
+public struct PostBatch: Sendable {
+    public private(set) var ids: [String] = []
+    /// User u's posts are posts `userStart[u] ..< userStart[u + 1]`.
+    public private(set) var userStart: [Int] = [0]
+    /// Post p's text is `bytes[textStart[p] ..< textStart[p + 1]]`.
+    public private(set) var textStart: [Int] = [0]
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    /// The users `ids` with their posts (aligned).
+    public init(ids: [String], posts: [[String]]) {
+        precondition(ids.count == posts.count)
+        for (id, texts) in zip(ids, posts) {
+            appendUser(id)
+            for t in texts { appendPost(t.utf8) }
+        }
+    }
+
+    public var userCount: Int { ids.count }
+
+    public mutating func appendUser(_ id: String) {
+        ids.append(id)
+        userStart.append(userStart[userStart.count - 1])
+    }
+
+    /// Adds a post to the last user.
+    public mutating func appendPost<C: Collection>(_ text: C) where C.Element == UInt8 {
+        precondition(!ids.isEmpty, "a post needs a user")
+        bytes.append(contentsOf: text)
+        textStart.append(bytes.count)
+        userStart[userStart.count - 1] += 1
+    }
+
+    public mutating func removeAll() {
+        ids.removeAll(keepingCapacity: true)
+        userStart.removeAll(keepingCapacity: true)
+        userStart.append(0)
+        textStart.removeAll(keepingCapacity: true)
+        textStart.append(0)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// The byte range of post p.
+    public func text(_ p: Int) -> Range<Int> { textStart[p] ..< textStart[p + 1] }
 }

@@ -61,6 +61,9 @@ public struct Lexicon: Sendable {
     let records: ContiguousArray<Record>
     let slots: ContiguousArray<UInt64>
     let slotShift: UInt64
+    /// The record of every Basic Multilingual Plane character as a one-character word or prefix
+    /// (-1 when none): the segmenter's first probe at each position, without hashing.
+    let singleCharRecords: ContiguousArray<Int32>
     /// `log(unknownFrequency / totalFrequency)`.
     let unknownLogProbability: Double
 
@@ -110,10 +113,19 @@ public struct Lexicon: Sendable {
                 records[r].logProbability = f > 0 ? log(f) - logTotal : -.infinity
             }
         }
+        var single = ContiguousArray<Int32>(repeating: -1, count: Lexicon.singleCharLimit)
+        for r in records.indices where records[r].length == 1 {
+            let cp = Int(builder.codePoints[Int(records[r].start)])
+            if cp < Lexicon.singleCharLimit { single[cp] = Int32(r) }
+        }
+        singleCharRecords = single
         self.records = records
         slots = builder.slots
         slotShift = builder.slotShift
     }
+
+    /// Characters below this code point have their one-character record in `singleCharRecords`.
+    static let singleCharLimit = 0x10000
 
     /// The entry of word number `index` (0 ..< count).
     public func entry(at index: Int) -> Entry {

@@ -43,9 +43,11 @@ public struct Segmenter: Sendable {
                 lex.slots.withUnsafeBufferPointer { slots in
                     lex.records.withUnsafeBufferPointer { records in
                         lex.codePoints.withUnsafeBufferPointer { cps in
-                            Segmenter.fill(text: text, n: n, maxLen: maxLen, unknown: unknown, route: route,
-                                           next: next, slots: slots, shift: lex.slotShift, records: records,
-                                           codePoints: cps)
+                            lex.singleCharRecords.withUnsafeBufferPointer { single in
+                                Segmenter.fill(text: text, n: n, maxLen: maxLen, unknown: unknown, route: route,
+                                               next: next, slots: slots, shift: lex.slotShift, records: records,
+                                               codePoints: cps, singleChar: single)
+                            }
                         }
                     }
                 }
@@ -63,7 +65,7 @@ public struct Segmenter: Sendable {
     static func fill(text: UnsafePointer<UInt32>, n: Int, maxLen: Int, unknown: Double,
                      route: UnsafeMutableBufferPointer<Double>, next: UnsafeMutableBufferPointer<Int32>,
                      slots: UnsafeBufferPointer<UInt64>, shift: UInt64, records: UnsafeBufferPointer<Lexicon.Record>,
-                     codePoints: UnsafeBufferPointer<UInt32>) {
+                     codePoints: UnsafeBufferPointer<UInt32>, singleChar: UnsafeBufferPointer<Int32>) {
         route[n] = 0
         var i = n - 1
         while i >= 0 {
@@ -76,8 +78,10 @@ public struct Segmenter: Sendable {
             let start = text + i
             while j < limit {
                 h = Lexicon.hashStep(h, text[j])
-                let r = Lexicon.find(hash: h, text: start, length: j - i + 1, slots: slots, shift: shift,
-                                     records: records, codePoints: codePoints)
+                let r = j == i && text[j] < UInt32(Lexicon.singleCharLimit)
+                    ? singleChar[Int(text[j])]
+                    : Lexicon.find(hash: h, text: start, length: j - i + 1, slots: slots, shift: shift,
+                                   records: records, codePoints: codePoints)
                 if r < 0 { break }
                 let lp = records[Int(r)].logProbability
                 if lp > -Double.infinity {

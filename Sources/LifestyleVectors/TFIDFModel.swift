@@ -116,15 +116,15 @@ let sublinearTable: [Double] = (0..<64).map { $0 == 0 ? 0 : 1 + log(Double($0)) 
 /// Maps tokens to columns and counts them for the current row.
 struct ColumnSink: TokenSink {
     var builder: RowBuilder
-    /// The vocabulary's table, hoisted out of the optional so a token costs no reference counting
-    /// (the model owns it for the sink's lifetime); nil in hashing mode.
-    unowned(unsafe) let table: TermTable
+    /// The vocabulary's table as plain pointers, so a token costs no reference counting (the
+    /// builder's model owns the table for the sink's lifetime); an empty table in hashing mode.
+    let table: TermTable.Lookup
     let hashing: Bool
     let mask: UInt64
 
     init(model: TFIDFModel, builder: RowBuilder) {
         self.builder = builder
-        table = model.vocabulary?.index ?? ColumnSink.noTable
+        table = (model.vocabulary?.index ?? ColumnSink.noTable).lookup
         hashing = model.vocabulary == nil
         mask = UInt64(max(1, model.idf.count) - 1)
     }

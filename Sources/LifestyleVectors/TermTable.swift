@@ -71,24 +71,43 @@ final class TermTable: @unchecked Sendable {
         }
     }
 
+    /// A read-only view for hot loops: two plain values, so a lookup costs no reference counting
+    /// (calling a method of the class retains and releases it, an atomic operation that two
+    /// threads sharing one table turn into cache-line ping-pong). Valid while the table is alive
+    /// and not growing.
+    struct Lookup {
+        let entries: UnsafePointer<Entry>
+        let mask: Int
+
+        /// The index of `key`, or -1.
+        @inline(__always)
+        func find(_ rawKey: UInt64) -> Int32 {
+            let key = TermTable.normalise(rawKey)
+            var h = TermTable.hash(key) & mask
+            while true {
+                let e = entries[h]
+                if e.key == key { return Int32(truncatingIfNeeded: e.index) }
+                if e.key == TermTable.empty { return -1 }
+                h = (h &+ 1) & mask
+            }
+        }
+
+        /// Starts loading the slot `key` hashes to, so a lookup a few keys later finds it in cache.
+        @inline(__always)
+        func prefetch(_ rawKey: UInt64) {
+            lifestyle_prefetch(entries + (TermTable.hash(TermTable.normalise(rawKey)) & mask))
+        }
+    }
+
+    var lookup: Lookup { Lookup(entries: UnsafePointer(entries), mask: mask) }
+
     /// Starts loading the slot `key` hashes to, so a lookup a few tokens later finds it in cache.
     @inline(__always)
-    func prefetch(_ rawKey: UInt64) {
-        lifestyle_prefetch(entries + (TermTable.hash(TermTable.normalise(rawKey)) & mask))
-    }
+    func prefetch(_ rawKey: UInt64) { lookup.prefetch(rawKey) }
 
     /// The index of `key`, or -1.
     @inline(__always)
-    func find(_ rawKey: UInt64) -> Int32 {
-        let key = TermTable.normalise(rawKey)
-        var h = TermTable.hash(key) & mask
-        while true {
-            let e = entries[h]
-            if e.key == key { return Int32(truncatingIfNeeded: e.index) }
-            if e.key == TermTable.empty { return -1 }
-            h = (h &+ 1) & mask
-        }
-    }
+    func find(_ rawKey: UInt64) -> Int32 { lookup.find(rawKey) }
 
     private func grow() {
         let old = entries, oldCapacity = capacity

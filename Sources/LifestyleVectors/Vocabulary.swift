@@ -12,6 +12,10 @@ public struct Vocabulary: Sendable {
     let offsets: ContiguousArray<Int32>
     let keys: ContiguousArray<UInt64>
     let index: TermTable
+    /// The column of every Basic Multilingual Plane character as a unigram (-1 when not a term):
+    /// 256 KB that stay in cache, where a third to a half of a Chinese text's tokens are looked
+    /// up (a hash probe is a likely cache miss).
+    let unigramColumns: ContiguousArray<Int32>
 
     /// Builds the vocabulary from terms already in column order.
     public init(terms: [String]) {
@@ -33,7 +37,15 @@ public struct Vocabulary: Sendable {
         self.offsets = offsets
         self.keys = keys
         self.index = index ?? Vocabulary.index(of: keys)
+        var unigrams = ContiguousArray<Int32>(repeating: -1, count: Vocabulary.unigramLimit)
+        for (i, key) in keys.enumerated() where key >= 1 && key <= UInt64(Vocabulary.unigramLimit) {
+            unigrams[Int(key - 1)] = Int32(i)
+        }
+        self.unigramColumns = unigrams
     }
+
+    /// Unigram keys below this code point are looked up in `unigramColumns`.
+    static let unigramLimit = 0x10000
 
     /// A table from key to position in `keys`.
     static func index(of keys: ContiguousArray<UInt64>) -> TermTable {

@@ -123,6 +123,52 @@ import Testing
         }
     }
 
+    /// `quickPost` takes only lines the full parser reads the same way, and finds the same
+    /// `user_id` and `text`; everything else is left to the full parser.
+    @Test(arguments: [
+        (#"{"user_id": "u1", "text": "你好 world"}"#, true),
+        (#"  {"text":"t","user_id":"u1"}  "#, true),
+        (#"{"user_id": "u1", "post_id": 7, "text": "x", "ok": true, "n": null, "f": -1.5e3}"#, true),
+        (#"{"user_id": "u1", "text": "a", "text": "b"}"#, true),
+        (#"{"user_id": "u1", "text": ""}"#, true),
+        (#"{"user_id": "u1", "text": "line\nbreak"}"#, false),
+        (#"{"user_id": "u\u0031", "text": "x"}"#, false),
+        (#"{"user_id": "u1", "text": "x", "tags": ["a"]}"#, false),
+        (#"{"user_id": "u1", "text": "x", "meta": {"a": 1}}"#, false),
+        (#"{"user_id": 42, "text": "numeric id"}"#, false),
+        (#"{"user_id": "", "text": "empty id"}"#, false),
+        (#"{"user_id": "u1"}"#, false),
+        (#"{"text": "no user"}"#, false),
+        (#"{"user_id": "u1", "text": 5}"#, false),
+        (#"{"user_id": "u1", "text": "x"} trailing"#, false),
+        (#"{"user_id": "u1", "text": "x",}"#, false),
+        (#"{"user_id": "u1", "text": "x", "bad": tru}"#, false),
+        (#"{"user_id": "u1", "text": "x""#, false),
+        (#"{}"#, false),
+        (#"[1]"#, false),
+        ("", false),
+    ])
+    func quickPostAgreesWithTheFullParser(line: String, quick: Bool) throws {
+        let bytes = Array(line.utf8)
+        let found = bytes.withUnsafeBufferPointer { b in
+            JSONLine.quickPost(b).map { (String(decoding: b[$0.userID], as: UTF8.self), String(decoding: b[$0.text], as: UTF8.self)) }
+        }
+        #expect((found != nil) == quick)
+        if let found {
+            let f = try fields(line)  // the last of repeated keys, as the posts reader takes it
+            #expect(f["user_id"] == .string(found.0))
+            #expect(f["text"] == .string(found.1))
+        }
+    }
+
+    @Test func quickPostLeavesControlCharactersAndByteOrderMarksToTheFullParser() {
+        let lines: [[UInt8]] = [
+            Array(#"{"user_id": "u1", "text": "a"#.utf8) + [0x01] + Array(#""}"#.utf8),
+            [0xEF, 0xBB, 0xBF] + Array(#"{"user_id": "u1", "text": "a"}"#.utf8),
+        ]
+        for line in lines { #expect(line.withUnsafeBufferPointer { JSONLine.quickPost($0) } == nil) }
+    }
+
     @Test func controlCharacterInStringIsRejected() throws {
         let f = try failure("{\"a\": \"x\u{01}y\"}")
         #expect(f.reason == "control character in string")
@@ -280,6 +326,24 @@ import Testing
         bytes += Array(#"{"user_id": "u5", "text": "last \ud83d"}"#.utf8)                                                      // 12, no newline
         let p = dir.write("posts.jsonl", bytes)
         return (p, String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The byte path (`forEachBytes`, taking plain lines without strings) reads what `forEach`
+    /// reads, line for line, with the same summary.
+    @Test func bytePathReadsWhatTheStringPathReads() throws {
+        let dir = ScratchDirectory("posts-bytes")
+        let (p, _) = jsonlWithProblems(dir)
+        let (posts, summary) = try read(p)
+        var viaBytes: [(String, String, Int)] = []
+        let byteSummary = try PostsReader(path: p).forEachBytes {
+            viaBytes.append((String(decoding: $0.userID, as: UTF8.self), String(decoding: $0.text, as: UTF8.self), $0.line))
+        }
+        #expect(viaBytes.map(\.0) == posts.map(\.userID))
+        #expect(viaBytes.map(\.1) == posts.map(\.text))
+        #expect(viaBytes.map(\.2) == posts.map(\.line))
+        #expect(byteSummary.description == summary.description)
+        #expect(byteSummary.firstErrors.map(\.description) == summary.firstErrors.map(\.description))
+        #expect(throws: InputError.self) { try PostsReader(path: p, strict: true).forEachBytes { _ in } }
     }
 
     @Test func jsonlBadLinesAreCountedAndReported() throws {
