@@ -67,7 +67,7 @@ enum TermCounts {
             var norm = 0.0
             for p in lo..<hi {
                 let c = Double(countValues[p])
-                var w = config.sublinearTF ? (c > 0 ? 1 + log(c) : 0) : c
+                var w = config.sublinearTF ? TFIDFModel.sublinearTF(c) : c
                 if config.useIDF { w *= Double(idf[Int(columnIndices[p])]) }
                 values[p] = Float(w)
                 switch config.norm {

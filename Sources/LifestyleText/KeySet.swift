@@ -5,6 +5,10 @@ struct KeySet: Sendable {
     private let slots: ContiguousArray<UInt64>
     private let mask: Int
     private let hasZero: Bool
+    /// One bit per Basic Multilingual Plane code point: set when some packed key (≤ 3 code
+    /// points) starts with it. A packed key whose first code point has no bit is not in the
+    /// set, found in an 8 KB bitmap that stays in L1 instead of a probe of the table.
+    private let firstCharacters: ContiguousArray<UInt64>
 
     init<S: Sequence>(_ keys: S) where S.Element == UInt64 {
         let unique = Array(Set(keys))
@@ -21,6 +25,12 @@ struct KeySet: Sendable {
         self.slots = slots
         self.mask = capacity - 1
         self.hasZero = zero
+        var first = ContiguousArray<UInt64>(repeating: 0, count: 0x10000 / 64)
+        for key in unique where key >> 63 == 0 && key != 0 {
+            let cp = Int(key & 0x1F_FFFF) - 1
+            if cp < 0x10000 { first[cp >> 6] |= 1 << UInt64(cp & 63) }
+        }
+        self.firstCharacters = first
     }
 
     @inline(__always)
@@ -33,6 +43,13 @@ struct KeySet: Sendable {
     @inline(__always)
     func contains(_ key: UInt64) -> Bool {
         if key == 0 { return hasZero }
+        if key >> 63 == 0 {
+            let cp = Int(truncatingIfNeeded: key & 0x1F_FFFF) &- 1
+            if cp < 0x10000 {
+                let hit = firstCharacters.withUnsafeBufferPointer { $0[cp >> 6] >> UInt64(cp & 63) & 1 }
+                if hit == 0 { return false }
+            }
+        }
         return slots.withUnsafeBufferPointer { s in
             var h = KeySet.hash(key) & mask
             while true {

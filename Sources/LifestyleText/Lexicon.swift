@@ -61,9 +61,17 @@ public struct Lexicon: Sendable {
     let records: ContiguousArray<Record>
     let slots: ContiguousArray<UInt64>
     let slotShift: UInt64
-    /// The record of every Basic Multilingual Plane character as a one-character word or prefix
-    /// (-1 when none): the segmenter's first probe at each position, without hashing.
-    let singleCharRecords: ContiguousArray<Int32>
+    /// Words and prefixes of one to three code points, keyed by their packed code points
+    /// (`TokenKey`'s exact packing) with the log-probability inline: the segmenter's probes for
+    /// short candidates touch one slot, instead of a slot, a record and the code points (three
+    /// dependent cache misses). Open addressing, key 0 marks an empty slot.
+    let shortEntries: ContiguousArray<ShortEntry>
+    let shortMask: Int
+
+    struct ShortEntry: Sendable {
+        var key: UInt64
+        var logProbability: Double
+    }
     /// `log(unknownFrequency / totalFrequency)`.
     let unknownLogProbability: Double
 
@@ -113,19 +121,50 @@ public struct Lexicon: Sendable {
                 records[r].logProbability = f > 0 ? log(f) - logTotal : -.infinity
             }
         }
-        var single = ContiguousArray<Int32>(repeating: -1, count: Lexicon.singleCharLimit)
-        for r in records.indices where records[r].length == 1 {
-            let cp = Int(builder.codePoints[Int(records[r].start)])
-            if cp < Lexicon.singleCharLimit { single[cp] = Int32(r) }
+        var shortCount = 0
+        for r in records where r.length <= 3 { shortCount += 1 }
+        var capacity = 16
+        while capacity < shortCount * 2 { capacity <<= 1 }
+        var short = ContiguousArray(repeating: ShortEntry(key: 0, logProbability: 0), count: capacity)
+        for r in records where r.length <= 3 {
+            var key: UInt64 = 0
+            for k in 0..<Int(r.length) { key = Lexicon.packStep(key, builder.codePoints[Int(r.start) + k], position: k) }
+            var slot = Lexicon.shortSlot(key, mask: capacity - 1)
+            while short[slot].key != 0 { slot = (slot + 1) & (capacity - 1) }
+            short[slot] = ShortEntry(key: key, logProbability: r.logProbability)
         }
-        singleCharRecords = single
+        shortEntries = short
+        shortMask = capacity - 1
         self.records = records
         slots = builder.slots
         slotShift = builder.slotShift
     }
 
-    /// Characters below this code point have their one-character record in `singleCharRecords`.
-    static let singleCharLimit = 0x10000
+    /// The packed key of `text[..<position + 1]` from that of `text[..<position]` (positions 0–2).
+    @inline(__always)
+    static func packStep(_ key: UInt64, _ cp: UInt32, position: Int) -> UInt64 {
+        key | (UInt64(cp) + 1) << UInt64(21 * position)
+    }
+
+    @inline(__always)
+    static func shortSlot(_ key: UInt64, mask: Int) -> Int {
+        var h = key &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 32
+        return Int(truncatingIfNeeded: h) & mask
+    }
+
+    /// The log-probability of a word or prefix of one to three code points by its packed key;
+    /// nil when it is neither (−infinity for a prefix that is no word).
+    @inline(__always)
+    static func findShort(_ key: UInt64, entries: UnsafeBufferPointer<ShortEntry>, mask: Int) -> Double? {
+        var slot = shortSlot(key, mask: mask)
+        while true {
+            let e = entries[slot]
+            if e.key == key { return e.logProbability }
+            if e.key == 0 { return nil }
+            slot = (slot &+ 1) & mask
+        }
+    }
 
     /// The entry of word number `index` (0 ..< count).
     public func entry(at index: Int) -> Entry {

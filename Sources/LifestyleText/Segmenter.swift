@@ -43,10 +43,10 @@ public struct Segmenter: Sendable {
                 lex.slots.withUnsafeBufferPointer { slots in
                     lex.records.withUnsafeBufferPointer { records in
                         lex.codePoints.withUnsafeBufferPointer { cps in
-                            lex.singleCharRecords.withUnsafeBufferPointer { single in
+                            lex.shortEntries.withUnsafeBufferPointer { short in
                                 Segmenter.fill(text: text, n: n, maxLen: maxLen, unknown: unknown, route: route,
                                                next: next, slots: slots, shift: lex.slotShift, records: records,
-                                               codePoints: cps, singleChar: single)
+                                               codePoints: cps, short: short, shortMask: lex.shortMask)
                             }
                         }
                     }
@@ -65,7 +65,7 @@ public struct Segmenter: Sendable {
     static func fill(text: UnsafePointer<UInt32>, n: Int, maxLen: Int, unknown: Double,
                      route: UnsafeMutableBufferPointer<Double>, next: UnsafeMutableBufferPointer<Int32>,
                      slots: UnsafeBufferPointer<UInt64>, shift: UInt64, records: UnsafeBufferPointer<Lexicon.Record>,
-                     codePoints: UnsafeBufferPointer<UInt32>, singleChar: UnsafeBufferPointer<Int32>) {
+                     codePoints: UnsafeBufferPointer<UInt32>, short: UnsafeBufferPointer<Lexicon.ShortEntry>, shortMask: Int) {
         route[n] = 0
         var i = n - 1
         while i >= 0 {
@@ -76,14 +76,20 @@ public struct Segmenter: Sendable {
             let limit = min(n, i + maxLen)
             var j = i
             let start = text + i
+            var key: UInt64 = 0
             while j < limit {
                 h = Lexicon.hashStep(h, text[j])
-                let r = j == i && text[j] < UInt32(Lexicon.singleCharLimit)
-                    ? singleChar[Int(text[j])]
-                    : Lexicon.find(hash: h, text: start, length: j - i + 1, slots: slots, shift: shift,
-                                   records: records, codePoints: codePoints)
-                if r < 0 { break }
-                let lp = records[Int(r)].logProbability
+                let lp: Double
+                if j - i < 3 {
+                    key = Lexicon.packStep(key, text[j], position: j - i)
+                    guard let p = Lexicon.findShort(key, entries: short, mask: shortMask) else { break }
+                    lp = p
+                } else {
+                    let r = Lexicon.find(hash: h, text: start, length: j - i + 1, slots: slots, shift: shift,
+                                         records: records, codePoints: codePoints)
+                    if r < 0 { break }
+                    lp = records[Int(r)].logProbability
+                }
                 if lp > -Double.infinity {
                     found = true
                     let candidate = lp + route[j + 1]

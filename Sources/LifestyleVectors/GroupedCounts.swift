@@ -57,6 +57,7 @@ struct GroupCounter {
     var sink: KeySink
     var packed = RawBuffer<UInt64>(capacity: 1024)
     var groupPacked = RawBuffer<UInt64>(capacity: 4096)
+    var ends = RawBuffer<Int>(capacity: 1024)
     var sorter: RowSorter
 
     init(model: TFIDFModel) {
@@ -96,6 +97,8 @@ struct GroupCounter {
                 packed.removeAll()
                 packed.reserve(sink.keys.count)
                 let keys = sink.keys.base, n = sink.keys.count
+                let out = packed.base
+                var found = 0
                 unigramStorage.withUnsafeBufferPointer { unigrams in
                     // Prefetch a long way ahead: a key costs a few nanoseconds, a miss ~100.
                     let ahead = 32
@@ -109,21 +112,32 @@ struct GroupCounter {
                         } else {
                             c = Int32(truncatingIfNeeded: key & mask)
                         }
-                        if c >= 0 { packed.append(UInt64(UInt32(bitPattern: c)) << 32) }
+                        // Unconditional store, conditional advance: whether a token is in the
+                        // vocabulary is a coin toss a branch would keep mispredicting.
+                        out[found] = UInt64(UInt32(bitPattern: c)) << 32
+                        found &+= c >= 0 ? 1 : 0
                     }
                 }
-                sorter.sort(packed.base, count: packed.count)
-                // Run lengths: the document's row, and (column, count) entries for its group.
-                var i = 0
-                let m = packed.count, p = packed.base
-                while i < m {
+                packed.resize(found)
+                sorter.sort(packed.base, count: found)
+                // Run ends without branches (each entry overwrites its run's end until the next
+                // column starts a new run), then the runs: the document's row, and (column,
+                // count) entries for its group.
+                let p = packed.base
+                ends.reserve(found)
+                var runs = 0
+                for i in 0..<found {
                     let column = p[i] >> 32
-                    var j = i + 1
-                    while j < m && p[j] >> 32 == column { j += 1 }
+                    ends[runs] = i &+ 1
+                    runs &+= i &+ 1 == found || p[i &+ 1] >> 32 != column ? 1 : 0
+                }
+                var previous = 0
+                for r in 0..<runs {
+                    let end = ends[r], column = p[end &- 1] >> 32
                     docIndices.append(Int32(truncatingIfNeeded: column))
-                    docValues.append(Float(j - i))
-                    groupPacked.append(column << 32 | UInt64(j - i))
-                    i = j
+                    docValues.append(Float(end &- previous))
+                    groupPacked.append(column << 32 | UInt64(end &- previous))
+                    previous = end
                 }
                 docPointers.append(docIndices.count)
             }
@@ -153,5 +167,6 @@ struct GroupCounter {
         sink.keys.free()
         packed.free()
         groupPacked.free()
+        ends.free()
     }
 }

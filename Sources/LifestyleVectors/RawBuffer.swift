@@ -44,6 +44,14 @@ struct RawBuffer<T: BitwiseCopyable> {
 
     mutating func removeAll() { count = 0 }
 
+    /// Sets the count to `n` ≤ capacity: elements written through `base` beyond the old count
+    /// become part of the buffer (all elements are trivial values).
+    @inline(__always)
+    mutating func resize(_ n: Int) {
+        precondition(n <= capacity)
+        count = n
+    }
+
     private mutating func grow(to n: Int) {
         let b = UnsafeMutablePointer<T>.allocate(capacity: n)
         b.moveInitialize(from: base, count: count)

@@ -113,6 +113,16 @@ public struct TFIDFModel: Sendable {
 /// 1 + ln(c) for small counts (most terms occur once or twice in a document).
 let sublinearTable: [Double] = (0..<64).map { $0 == 0 ? 0 : 1 + log(Double($0)) }
 
+extension TFIDFModel {
+    /// Sublinear tf, 1 + ln(c) (0 for c ≤ 0), from a table for small whole counts.
+    @inline(__always)
+    public static func sublinearTF(_ c: Double) -> Double {
+        guard c > 0 else { return 0 }
+        if c < 64, c == c.rounded(.down) { return sublinearTable[Int(c)] }
+        return 1 + log(c)
+    }
+}
+
 /// Maps tokens to columns and counts them for the current row.
 struct ColumnSink: TokenSink {
     var builder: RowBuilder
