@@ -1,3 +1,4 @@
+import CLifestyleShims
 import Dispatch
 import Foundation
 import LifestyleCore
@@ -142,9 +143,16 @@ public struct TopicModel: Sendable, Equatable {
                             let cip = UncheckedSendable(ci.baseAddress ?? UnsafePointer(bitPattern: 8)!)
                             let cvp = UncheckedSendable(cv.baseAddress ?? UnsafePointer(bitPattern: 8)!)
                             let work: @Sendable (Int, Int) -> Void = { lo, hi in
+                                let total = rpp.value[hi]
+                                // ln φ rows are a random gather over the vocabulary (V × K floats,
+                                // megabytes): fetch the rows 16 non-zeros ahead.
+                                for q in rpp.value[lo] ..< min(total, rpp.value[lo] + 16) {
+                                    lifestyle_prefetch(lphi.value + Int(cip.value[q]) * k)
+                                }
                                 for p in lo..<hi {
                                     let row = base.value + p * k
                                     for q in rpp.value[p] ..< rpp.value[p + 1] {
+                                        if q + 16 < total { lifestyle_prefetch(lphi.value + Int(cip.value[q + 16]) * k) }
                                         let w = lphi.value + Int(cip.value[q]) * k
                                         let cnt = Double(cvp.value[q])
                                         for t in 0..<k { row[t] += cnt * Double(w[t]) }
