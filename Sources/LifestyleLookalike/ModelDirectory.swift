@@ -151,7 +151,7 @@ public struct ModelDirectory: Sendable {
         do {
             return try JSONDecoder().decode(type, from: Data(manifestBytes))
         } catch {
-            throw InputError(file: "\(path)/\(Self.manifestName)", reason: "invalid manifest: \(error)")
+            throw InputError(file: "\(path)/\(Self.manifestName)", decoding: error, context: "invalid manifest")
         }
     }
 
@@ -166,7 +166,7 @@ public struct ModelDirectory: Sendable {
         do {
             return try JSONDecoder().decode(type, from: Data(b))
         } catch {
-            throw InputError(file: "\(path)/\(name)", reason: "invalid JSON: \(error)")
+            throw InputError(file: "\(path)/\(name)", decoding: error, context: "invalid JSON")
         }
     }
 

@@ -76,7 +76,7 @@ extension TFIDFModel {
         do {
             manifest = try JSONDecoder().decode(VectorizerManifest.self, from: Data(manifestBytes))
         } catch {
-            throw InputError(file: manifestPath, reason: "invalid manifest: \(error)")
+            throw InputError(file: manifestPath, decoding: error, context: "invalid manifest")
         }
         func verified(_ name: String) throws -> [UInt8] {
             let path = "\(directory)/\(name)"

@@ -607,3 +607,31 @@ import Testing
         #expect(monotonicSeconds() > 0)
     }
 }
+
+// MARK: - Decoding errors
+
+@Suite struct DecodingErrorMessageTests {
+    struct Inner: Decodable { var asOf: String; var users: Int }
+    struct Outer: Decodable { var corpus: Inner; var files: [Int] }
+
+    func message(_ json: String) -> InputError {
+        do {
+            _ = try JSONDecoder().decode(Outer.self, from: Data(json.utf8))
+            return InputError(reason: "decoded")
+        } catch {
+            return InputError(file: "m/manifest.json", decoding: error, context: "invalid manifest")
+        }
+    }
+
+    @Test func namesTheFieldPathAndWhatWasWrong() {
+        #expect(message(#"{"corpus": {"asOf": "x"}, "files": []}"#).description
+                == "m/manifest.json: corpus.users: invalid manifest: missing (written by another version of Lifestyle?)")
+        #expect(message(#"{"corpus": {"asOf": 3, "users": 1}, "files": []}"#).description
+                == "m/manifest.json: corpus.asOf: invalid manifest: expected a string")
+        #expect(message(#"{"corpus": {"asOf": "x", "users": 1}, "files": [1, "2"]}"#).description
+                == "m/manifest.json: files[1]: invalid manifest: expected an integer")
+        #expect(message(#"{"corpus": {"asOf": null, "users": 1}, "files": []}"#).description
+                == "m/manifest.json: corpus.asOf: invalid manifest: null where a string is expected")
+        #expect(message("{not json").description == "m/manifest.json: invalid manifest: not valid JSON")
+    }
+}
