@@ -53,8 +53,9 @@ public struct CustomerRFM: Sendable, Equatable {
     public var orders: Int
     /// Net sum of all amounts (returns netted out).
     public var monetary: Double
-    /// First and last day with a purchase (a positive amount); the first and last day with any
-    /// line when the customer has none.
+    /// First and last day with a purchase (a positive amount) in an order that nets positive, so
+    /// a fully returned order does not make a customer recent; failing that, the first and last
+    /// day with any purchase, or with any line when the customer has none.
     public var firstDay: Int
     public var lastDay: Int
     /// Purchase lines counted (dated on or before `asOf`).
@@ -137,6 +138,8 @@ public enum RFM {
         var lines = 0
         var total = 0.0
         var orderNets: [String: Double] = [:]
+        /// Per order, the first and last day of its purchase (positive) lines.
+        var orderDays: [String: (first: Int, last: Int)] = [:]
         var orderSKUNets: [OrderSKU: Double] = [:]
         var skuTotals: [String: Double] = [:]
         var firstAny = Int.max, lastAny = Int.min
@@ -153,13 +156,20 @@ public enum RFM {
             if p.amount > 0 {
                 firstBought = min(firstBought, p.day)
                 lastBought = max(lastBought, p.day)
+                let d = orderDays[p.orderID] ?? (p.day, p.day)
+                orderDays[p.orderID] = (min(d.first, p.day), max(d.last, p.day))
             }
         }
 
         func result(customerID: String, asOf: Int) -> CustomerRFM {
+            var firstKept = Int.max, lastKept = Int.min
+            for (order, days) in orderDays where RFM.net(orderNets[order] ?? 0) > 0 {
+                firstKept = min(firstKept, days.first)
+                lastKept = max(lastKept, days.last)
+            }
             let bought = firstBought != Int.max
-            let first = bought ? firstBought : firstAny
-            let last = bought ? lastBought : lastAny
+            let first = firstKept != Int.max ? firstKept : bought ? firstBought : firstAny
+            let last = lastKept != Int.min ? lastKept : bought ? lastBought : lastAny
             var skuOrders: [String: Int] = [:]
             for (key, value) in orderSKUNets where RFM.net(value) > 0 { skuOrders[key.sku, default: 0] += 1 }
             return CustomerRFM(

@@ -96,12 +96,20 @@ public struct Trainer: Sendable {
         stats.accountsWithoutPosts = links.customerByUser.keys.filter { row[$0] == nil }.count
         stats.asOf = ISODate.format(day: quality.asOf)
 
-        // Known buyers: every linked user of a customer with purchases (left out of prospect pools).
+        // Known buyers: every linked user of a customer with any purchase line (left out of
+        // prospect pools). The likelihood learns from those whose customer has an order that nets
+        // positive on or before as-of: a purchase after as-of, or one returned in full, teaches
+        // nothing about who buys by then.
         let buyerCustomers = Set(purchases.map(\.customerID))
+        let positiveCustomers = Set(table.customers.lazy.filter { $0.orders > 0 }.map(\.customerID))
         var knownUsers = Set<String>()
-        for (user, customer) in links.customerByUser where buyerCustomers.contains(customer) { knownUsers.insert(user) }
+        var positiveUsers: [String] = []
+        for (user, customer) in links.customerByUser where buyerCustomers.contains(customer) {
+            knownUsers.insert(user)
+            if positiveCustomers.contains(customer) { positiveUsers.append(user) }
+        }
         stats.knownBuyers = knownUsers.count
-        var buyerRows = knownUsers.compactMap { row[$0] }.sorted()
+        var buyerRows = positiveUsers.compactMap { row[$0] }.sorted()
         var seedRows = link.seedUserIDs.compactMap { row[$0] }.sorted()
 
         // Holdout: hide a seeded share of the buyers with posts (seeds among them) in the pool.

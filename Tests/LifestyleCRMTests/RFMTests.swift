@@ -6,7 +6,7 @@ import Testing
 ///
 /// | customer | lines (order sku amount day)                                  | orders | net  | last (recency) |
 /// |----------|---------------------------------------------------------------|--------|------|----------------|
-/// | a        | o1 S1 100 D-10, o1 S2 50 D-10, o2 S1 200 D-5, o2 S1 -200 D-3  | 1 (o2 nets 0) | 150 | D-5 (5): the return is not a purchase |
+/// | a        | o1 S1 100 D-10, o1 S2 50 D-10, o2 S1 200 D-5, o2 S1 -200 D-3  | 1 (o2 nets 0) | 150 | D-10 (10): o2 was returned in full, so o1 is the last purchase |
 /// | b        | o3 S1 0.1, 0.2, -0.3 on D-1, D-1, D                            | 0      | 0 (not 5.6e-17) | D-1 (1) |
 /// | c        | o4 S1 300 D, o5 S1 300 D-400                                   | 2      | 600  | D (0)          |
 /// | e        | o6 S1 1000 D-400                                              | 1      | 1000 | D-400 (400)    |
@@ -44,8 +44,8 @@ private func purchases() -> [Purchase] {
         #expect(table.linesAfterAsOf == 0)
         #expect(table.customersInFile == 6)
         #expect(table.customers.map(\.customerID) == ["a", "b", "c", "e", "f", "h"])
-        #expect(table["a"] == CustomerRFM(customerID: "a", recencyDays: 5, orders: 1, monetary: 150, firstDay: D - 10,
-                                          lastDay: D - 5, lines: 4, skuAmounts: ["S1": 100, "S2": 50], skuOrders: ["S1": 1, "S2": 1]))
+        #expect(table["a"] == CustomerRFM(customerID: "a", recencyDays: 10, orders: 1, monetary: 150, firstDay: D - 10,
+                                          lastDay: D - 10, lines: 4, skuAmounts: ["S1": 100, "S2": 50], skuOrders: ["S1": 1, "S2": 1]))
         #expect(table["b"] == CustomerRFM(customerID: "b", recencyDays: 1, orders: 0, monetary: 0, firstDay: D - 1,
                                           lastDay: D - 1, lines: 3, skuAmounts: ["S1": 0], skuOrders: [:]))
         #expect(table["c"] == CustomerRFM(customerID: "c", recencyDays: 0, orders: 2, monetary: 600, firstDay: D - 400,
@@ -75,7 +75,7 @@ private func purchases() -> [Purchase] {
         #expect(table.linesAfterAsOf == 6)
         #expect(table.customersInFile == 6)
         #expect(table.customers.map(\.customerID) == ["a", "c", "e"])
-        #expect(table["a"]?.recencyDays == 2)
+        #expect(table["a"]?.recencyDays == 7)  // o2 is returned on D-3 itself
         #expect(table["c"] == CustomerRFM(customerID: "c", recencyDays: 397, orders: 1, monetary: 300, firstDay: D - 400,
                                           lastDay: D - 400, lines: 1, skuAmounts: ["S1": 300], skuOrders: ["S1": 1]))
         let q = try QualitySelection.make(table, options: options)
@@ -84,6 +84,23 @@ private func purchases() -> [Purchase] {
         #expect(q.customerIDs == ["a"])
         #expect(!q.asOfIsNewestPurchase)
         #expect(q.lines()[1] == "12 purchase lines (6 dated after 2026-04-21 left out)")
+    }
+
+    @Test func recencyFollowsOrdersThatNetPositive() throws {
+        // A partial return keeps its order (and its day); a full return removes it.
+        let lines = [
+            Purchase(customerID: "x", orderID: "o1", sku: "S1", amount: 100, day: D - 30, line: 2),
+            Purchase(customerID: "x", orderID: "o2", sku: "S1", amount: 80, day: D - 4, line: 3),
+            Purchase(customerID: "x", orderID: "o2", sku: "S1", amount: -30, day: D - 1, line: 4),
+            Purchase(customerID: "y", orderID: "o3", sku: "S1", amount: 100, day: D - 30, line: 5),
+            Purchase(customerID: "y", orderID: "o4", sku: "S1", amount: 80, day: D - 4, line: 6),
+            Purchase(customerID: "y", orderID: "o4", sku: "S1", amount: -80, day: D - 1, line: 7),
+        ]
+        let table = try RFM.compute(lines, options: RFMOptions(asOf: D))
+        #expect(table["x"]?.recencyDays == 4)
+        #expect(table["x"]?.orders == 2)
+        #expect(table["y"]?.recencyDays == 30)
+        #expect(table["y"]?.orders == 1)
     }
 
     @Test func recencyWindowExcludesItsEnd() throws {
