@@ -24,9 +24,34 @@ public enum CharacterClass {
     public static func isOtherLetter(_ c: UInt32) -> Bool {
         if c < 0x80 { return isASCIILetter(c) }
         if isHan(c) { return false }
+        if c < 0x10000 { return bmpFlags.withUnsafeBufferPointer { $0[Int(c)] } & 2 != 0 }
+        return otherLetterProperty(c)
+    }
+
+    static func otherLetterProperty(_ c: UInt32) -> Bool {
         guard let s = Unicode.Scalar(c) else { return false }
         return s.properties.isAlphabetic && !s.properties.isEmojiPresentation
     }
+
+    static func emojiBaseProperty(_ c: UInt32) -> Bool {
+        guard let s = Unicode.Scalar(c) else { return false }
+        return (s.properties.isEmoji && c > 0xFF) || c == 0xA9 || c == 0xAE
+    }
+
+    /// `isEmojiBase` (bit 0) and `isOtherLetter` (bit 1) of every Basic Multilingual Plane code
+    /// point, from the Unicode properties once: the scanner asks for every character that is
+    /// neither Han nor ASCII (Chinese punctuation, symbols), and a property lookup costs far more
+    /// than a byte in cache.
+    static let bmpFlags: ContiguousArray<UInt8> = {
+        var flags = ContiguousArray<UInt8>(repeating: 0, count: 0x10000)
+        for c in UInt32(0x80) ..< 0x10000 {
+            var f: UInt8 = 0
+            if c >= 0xA9 && emojiBaseProperty(c) { f |= 1 }
+            if !isHan(c) && otherLetterProperty(c) { f |= 2 }
+            flags[Int(c)] = f
+        }
+        return flags
+    }()
 
     /// Unicode white space (Python's `\s` set): ASCII space/tab/newlines, NBSP, U+2000…U+200A, U+3000 and friends.
     @inline(__always)
@@ -45,8 +70,8 @@ public enum CharacterClass {
         if c < 0xA9 { return false }
         if c >= 0x1F000 && c <= 0x1FAFF { return true }
         if c >= 0x2600 && c <= 0x27BF { return true }
-        guard let s = Unicode.Scalar(c) else { return false }
-        return (s.properties.isEmoji && c > 0xFF) || c == 0xA9 || c == 0xAE
+        if c < 0x10000 { return bmpFlags.withUnsafeBufferPointer { $0[Int(c)] } & 1 != 0 }
+        return emojiBaseProperty(c)
     }
 
     @inline(__always)

@@ -251,3 +251,20 @@ struct InputGenerator {
         #expect(ws.repostMarkers == i / pieces.count)
     }
 }
+
+/// The scanner's table of character classes says what the Unicode properties say, for every
+/// code point of the Basic Multilingual Plane.
+@Suite struct CharacterClassTableTests {
+    @Test func tableAgreesWithTheProperties() {
+        var disagreements: [UInt32] = []
+        for c in UInt32(0) ..< 0x10000 {
+            let emoji = c >= 0xA9 && !(c >= 0x1F000 && c <= 0x1FAFF) && !(c >= 0x2600 && c <= 0x27BF)
+                ? CharacterClass.emojiBaseProperty(c) : CharacterClass.isEmojiBase(c)
+            let letter = c < 0x80 ? CharacterClass.isASCIILetter(c) : (!CharacterClass.isHan(c) && CharacterClass.otherLetterProperty(c))
+            if CharacterClass.isEmojiBase(c) != emoji || CharacterClass.isOtherLetter(c) != letter { disagreements.append(c) }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+        #expect(CharacterClass.isEmojiBase(0x3030) && !CharacterClass.isEmojiBase(0x3002))
+        #expect(CharacterClass.isOtherLetter(0x3042) && !CharacterClass.isOtherLetter(0x3002))  // あ, 。
+    }
+}
