@@ -164,7 +164,7 @@ public struct LifestyleModel: Sendable {
     public static func load(from path: String) throws -> LifestyleModel {
         let dir = try ModelDirectory(path: path)
         let manifest = try dir.manifest(as: ModelManifest.self)
-        let vectorizer = try TFIDFModel.load(from: path)
+        let vectorizer = try TFIDFModel.load(from: path, verifiedBytes: dir.bytes)
         let d = vectorizer.featureCount
         guard manifest.dimension == d else {
             throw InputError(file: "\(path)/manifest.json", field: "dimension", reason: "\(manifest.dimension), but the vectorizer has \(d) features")

@@ -57,12 +57,21 @@ extension TFIDFModel {
 
     /// Loads a model saved by `save(to:)`, refusing a wrong format version or a file whose
     /// checksum does not match the manifest.
-    public static func load(from directory: String) throws -> TFIDFModel {
+    ///
+    /// - Parameter verifiedBytes: the files' bytes by name when a caller has already read and
+    ///   verified them (a model directory checks every file once at open); the vectorizer's
+    ///   own checksums are then not computed a second time.
+    public static func load(from directory: String, verifiedBytes: ((String) throws -> [UInt8])? = nil) throws -> TFIDFModel {
         let manifestPath = "\(directory)/\(manifestName)"
-        guard AtomicFile.exists(manifestPath) else {
-            throw InputError(file: manifestPath, reason: "not found: is \(directory) a vectorizer directory?")
+        let manifestBytes: [UInt8]
+        if let verifiedBytes {
+            manifestBytes = try verifiedBytes(manifestName)
+        } else {
+            guard AtomicFile.exists(manifestPath) else {
+                throw InputError(file: manifestPath, reason: "not found: is \(directory) a vectorizer directory?")
+            }
+            manifestBytes = try AtomicFile.read(manifestPath)
         }
-        let manifestBytes = try AtomicFile.read(manifestPath)
         struct Header: Decodable { var format: String?; var formatVersion: Int? }
         let header = try? JSONDecoder().decode(Header.self, from: Data(manifestBytes))
         guard let header, header.format == "lifestyle.tfidf" else {
@@ -81,6 +90,7 @@ extension TFIDFModel {
         func verified(_ name: String) throws -> [UInt8] {
             let path = "\(directory)/\(name)"
             guard let expected = manifest.files[name] else { throw InputError(file: manifestPath, field: "files", reason: "no checksum for \(name)") }
+            if let verifiedBytes { return try verifiedBytes(name) }
             let bytes = try AtomicFile.read(path)
             let actual = SHA256.hex(bytes)
             guard actual == expected else {
@@ -129,7 +139,7 @@ func escapeTerm(_ t: String) -> String {
 }
 
 func unescapeTerm(_ t: String) -> String {
-    guard t.contains("\\") else { return t }
+    guard t.utf8.contains(UInt8(ascii: "\\")) else { return t }  // (String.contains(String) goes through NSString)
     var out = ""
     var escaping = false
     for u in t.unicodeScalars {
