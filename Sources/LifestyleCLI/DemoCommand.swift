@@ -88,12 +88,15 @@ struct DemoCommand: ParsableCommand {
             gainsPath = "\(out)/gains.csv"
             try AtomicFile.write(outcome.metrics.gainsCSV(), to: gainsPath!)
             try AtomicFile.write(Rendering.gainsSVG(outcome.metrics, title: "Demo gains: \(outcome.metrics.positives) hidden buyers"), to: "\(out)/gains.svg")
+            if let chart = Rendering.reliabilitySVG(outcome.metrics, title: "Demo reliability: score vs buyers, by decile") {
+                try AtomicFile.write(chart, to: "\(out)/reliability.svg")
+            }
         }
 
         step("done")
         print("model:  \(modelPath)/  (lifestyle describe \(modelPath))")
         print("scores: \(scoresPath)")
-        if let gainsPath { print("gains:  \(gainsPath), chart \(out)/gains.svg") }
+        if let gainsPath { print("gains:  \(gainsPath), chart \(out)/gains.svg; reliability chart \(out)/reliability.svg") }
         print("next:   lifestyle score --model \(modelPath) --posts \(posts) --top 20")
     }
 }

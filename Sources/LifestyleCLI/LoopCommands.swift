@@ -299,6 +299,11 @@ struct EvalCommand: ParsableCommand {
             let svg = gains.hasSuffix(".csv") ? String(gains.dropLast(4)) + ".svg" : gains + ".svg"
             try AtomicFile.write(Rendering.gainsSVG(outcome.metrics, title: "Gains: \(outcome.metrics.positives) buyers in \(outcome.metrics.pool)"), to: svg)
             print("gains curve: \(gains), chart: \(svg)")
+            if let chart = Rendering.reliabilitySVG(outcome.metrics, title: "Reliability: score vs buyers, by decile") {
+                let path = (gains.hasSuffix(".csv") ? String(gains.dropLast(4)) : gains) + "-reliability.svg"
+                try AtomicFile.write(chart, to: path)
+                print("reliability chart: \(path)")
+            }
         }
     }
 }

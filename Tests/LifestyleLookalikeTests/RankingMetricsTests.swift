@@ -70,6 +70,11 @@ import Testing
         #expect(m.calibrationError < 0.06)
         #expect(m.brierScore > 0 && m.brierScore < 0.25)
         #expect(m.reliabilityTable().count == 11)
+        // The chart: a dot per decile, the diagonal, both axes up to 100 % (the largest value is 0.95).
+        let svg = try #require(Rendering.reliabilitySVG(m, title: "R & D"))
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 10)
+        #expect(svg.contains("R &amp; D") && svg.contains("stroke-dasharray") && svg.contains(">100%</text>"))
+        #expect(svg.contains("decile 1: 10 users, mean score 0.950"))
     }
 
     @Test func rejectsBadInput() {
