@@ -9,6 +9,7 @@ import LifestyleVectors
 public struct Scorer: Sendable {
     public let model: LifestyleModel
     let counter: TFIDFModel
+    let plan: CountingPlan
     public let threads: Int
     public var termsPerProspect = 5
     public var skusPerProspect = 3
@@ -26,6 +27,7 @@ public struct Scorer: Sendable {
                                     vocabulary: single.vocabulary, idf: single.idf, summary: single.summary)
         }
         counter = single
+        plan = single.countingPlan()
         self.threads = max(1, threads)
         recommended = model.cards.map { card in
             card.affinity.filter { $0.orders > 0 }
@@ -77,7 +79,7 @@ public struct Scorer: Sendable {
             for p in batch.userStart[u] ..< batch.userStart[u + 1] { documents.append(batch.text(p)) }
             start.append(documents.count)
         }
-        let grouped = batch.bytes.withUnsafeBufferPointer { counter.rawCounts(utf8: $0, documents: documents, groupStart: start) }
+        let grouped = batch.bytes.withUnsafeBufferPointer { counter.rawCounts(utf8: $0, documents: documents, groupStart: start, plan: plan) }
         let postCounts = grouped.documents, counts = grouped.groups
         let x = TermCounts.weighted(counts, like: model.vectorizer)
         let k = model.clusters.k

@@ -125,6 +125,7 @@ extension Tokenizer {
     func chinese<S: TokenSink>(_ s: UnsafeBufferPointer<UInt32>, _ r: Range<Int>, workspace ws: inout TokenizerWorkspace, into sink: inout S) {
         guard keeps(.chinese) else { return }
         let run = UnsafeBufferPointer(rebasing: s[r])
+        if sink.hanRun(run, tokenizer: self) { return }
         let mode = configuration.chinese
         var wordLength = ContiguousArray<UInt8>()
         if mode != .ngram, let segmenter {

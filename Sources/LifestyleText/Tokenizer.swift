@@ -6,9 +6,16 @@ public protocol TokenSink {
     /// Every `size`-character n-gram of `text`, in order: the same tokens as one `token` call per
     /// n-gram (the default), but a sink can take them in one tight loop.
     mutating func ngrams(of text: UnsafeBufferPointer<UInt32>, size: Int, kind: TokenKind)
+    /// Offered every run of Han characters before the tokenizer splits it: a sink that can count
+    /// the run's tokens itself (`ChineseRunShortcut`) does so and returns true; the default
+    /// returns false and receives the run's tokens one by one.
+    mutating func hanRun(_ run: UnsafeBufferPointer<UInt32>, tokenizer: Tokenizer) -> Bool
 }
 
 extension TokenSink {
+    @inline(__always)
+    public mutating func hanRun(_ run: UnsafeBufferPointer<UInt32>, tokenizer: Tokenizer) -> Bool { false }
+
     @inline(__always)
     public mutating func ngrams(of text: UnsafeBufferPointer<UInt32>, size n: Int, kind: TokenKind) {
         guard n >= 1, text.count >= n, let base = text.baseAddress else { return }
@@ -65,6 +72,20 @@ public struct Tokenizer: Sendable {
 
     @inline(__always)
     func keeps(_ kind: TokenKind) -> Bool { keepMask & (1 << UInt16(kind.rawValue)) != 0 }
+
+    /// True when a token with this key is dropped as a stop word.
+    @inline(__always)
+    public func isStopKey(_ raw: UInt64) -> Bool { stopKeys.contains(raw) }
+
+    /// What a Han run yields in `.both` mode with n-grams `1...n`, n ≤ 2, which a counting sink
+    /// can take without the per-token pass: every n-gram of the run that is no stop word, plus
+    /// the run's segmentation words longer than n that are no stop word. (An n-gram is skipped
+    /// where a word of the same length starts, but then that word — the same key, under the same
+    /// stop filter — stands in for it.) Nil for other configurations.
+    public var chineseRunShortcut: ChineseRunShortcut? {
+        guard configuration.chinese == .both, let segmenter, configuration.ngramMin == 1, configuration.ngramMax <= 2 else { return nil }
+        return ChineseRunShortcut(ngramMax: configuration.ngramMax, segmenter: segmenter)
+    }
 
     /// Tokenizes UTF-8 bytes (invalid sequences are replaced and counted).
     public func tokenize<S: TokenSink>(utf8 bytes: UnsafeBufferPointer<UInt8>, workspace ws: inout TokenizerWorkspace, into sink: inout S) {
@@ -160,5 +181,38 @@ extension Tokenizer {
             t.withUTF8 { chineseRuns($0, workspace: &ws, into: &sink) }
         }
         return sink.runs
+    }
+}
+
+/// See `Tokenizer.chineseRunShortcut`.
+public struct ChineseRunShortcut: Sendable {
+    /// N-grams of 1 ... `ngramMax` characters; words longer than that come from segmentation.
+    public let ngramMax: Int
+    public let segmenter: Segmenter
+    /// The packed first `ngramMax + 1` characters of every word the segmenter can choose (a
+    /// positive probability) that is longer than `ngramMax`: a run where none of these starts
+    /// holds no long word, and needs no segmentation.
+    let longWordStarts: KeySet
+
+    init(ngramMax: Int, segmenter: Segmenter) {
+        self.ngramMax = ngramMax
+        self.segmenter = segmenter
+        let lexicon = segmenter.lexicon
+        var starts = Set<UInt64>()
+        lexicon.codePoints.withUnsafeBufferPointer { cps in
+            for r in lexicon.records where r.word >= 0 && Int(r.length) > ngramMax && r.logProbability > -.infinity {
+                starts.insert(TokenKey(cps.baseAddress! + Int(r.start), count: ngramMax + 1).raw)
+            }
+        }
+        longWordStarts = KeySet(starts)
+    }
+
+    /// True when a word longer than `ngramMax` may start somewhere in `run`.
+    @inline(__always)
+    public func mayHoldLongWords(_ run: UnsafeBufferPointer<UInt32>) -> Bool {
+        let m = ngramMax + 1
+        guard run.count >= m, let base = run.baseAddress else { return false }
+        for p in 0...(run.count - m) where longWordStarts.contains(TokenKey(base + p, count: m).raw) { return true }
+        return false
     }
 }

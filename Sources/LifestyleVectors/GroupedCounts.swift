@@ -43,11 +43,37 @@ extension TFIDFModel {
 
     /// Counts documents given as ranges of UTF-8 `utf8` (invalid sequences read as U+FFFD, as
     /// `String(decoding:as:)` reads them); group g is documents `groupStart[g] ..< groupStart[g + 1]`.
-    public func rawCounts(utf8: UnsafeBufferPointer<UInt8>, documents: [Range<Int>], groupStart: [Int]) -> GroupedCounts {
-        var counter = GroupCounter(model: self)
-        defer { counter.free() }
-        return counter.count(utf8: utf8, documents: documents, groupStart: groupStart)
+    /// - Parameter plan: `countingPlan()` of this model, made once by a caller that counts many
+    ///   batches (made here otherwise).
+    public func rawCounts(utf8: UnsafeBufferPointer<UInt8>, documents: [Range<Int>], groupStart: [Int],
+                          plan: CountingPlan? = nil) -> GroupedCounts {
+        let plan = plan ?? countingPlan()
+        return plan.stopColumns.withUnsafeBufferPointer { stops in
+            var counter = GroupCounter(model: self, plan: plan, stopColumns: stops.baseAddress!)
+            defer { counter.free() }
+            return counter.count(utf8: utf8, documents: documents, groupStart: groupStart)
+        }
     }
+
+    /// What `rawCounts` precomputes from the model: which columns are stop words, and whether
+    /// the tokenizer's Han runs can be counted without splitting them into tokens
+    /// (`Tokenizer.chineseRunShortcut`).
+    public func countingPlan() -> CountingPlan {
+        guard let vocabulary, case .microblog(let tokenizer) = analyzer else {
+            return CountingPlan(stopColumns: [0], shortcut: nil)
+        }
+        var stops = ContiguousArray<UInt64>(repeating: 0, count: vocabulary.count / 64 + 1)
+        for (j, key) in vocabulary.keys.enumerated() where tokenizer.isStopKey(key) { stops[j >> 6] |= 1 << UInt64(j & 63) }
+        return CountingPlan(stopColumns: stops, shortcut: tokenizer.chineseRunShortcut)
+    }
+}
+
+/// See `TFIDFModel.countingPlan()`.
+public struct CountingPlan: Sendable {
+    /// Bit j set: column j's term is a stop word (a vocabulary never holds one unless another
+    /// token kind brought it in; the n-grams and words of a Han run must not count it).
+    let stopColumns: ContiguousArray<UInt64>
+    let shortcut: ChineseRunShortcut?
 }
 
 /// The buffers of `rawCounts`, reused from document to document.
@@ -60,20 +86,90 @@ struct GroupCounter {
     var ends = RawBuffer<Int>(capacity: 1024)
     var sorter: RowSorter
 
-    init(model: TFIDFModel) {
+    init(model: TFIDFModel, plan: CountingPlan, stopColumns: UnsafePointer<UInt64>) {
         self.model = model
         sink = KeySink(hashing: model.vocabulary == nil)
+        if let vocabulary = model.vocabulary, let shortcut = plan.shortcut {
+            // The model keeps the vocabulary's storage alive while this counter runs.
+            sink.shortcut = vocabulary.unigramColumns.withUnsafeBufferPointer { unigrams in
+                HanRunCounter(shortcut: shortcut, lookup: vocabulary.index.lookup, unigrams: unigrams.baseAddress!,
+                              stopColumns: stopColumns)
+            }
+        }
         sorter = RowSorter(columns: model.featureCount)
     }
 
-    /// Token keys of one document: the raw key (vocabulary) or the mixed one (hashing).
+    /// Token keys of one document: the raw key (vocabulary) or the mixed one (hashing); and the
+    /// columns of its Han runs when they are counted whole.
     struct KeySink: TokenSink {
         let hashing: Bool
         var keys = RawBuffer<UInt64>(capacity: 1024)
+        var shortcut: HanRunCounter?
+
+        init(hashing: Bool) { self.hashing = hashing }
 
         @inline(__always)
         mutating func token(_ scalars: UnsafeBufferPointer<UInt32>, kind: TokenKind, key: TokenKey) {
             keys.append(hashing ? key.mixed : key.raw)
+        }
+
+        @inline(__always)
+        mutating func hanRun(_ run: UnsafeBufferPointer<UInt32>, tokenizer: Tokenizer) -> Bool {
+            guard shortcut != nil else { return false }
+            shortcut!.count(run)
+            return true
+        }
+    }
+
+    /// Counts a Han run's tokens straight into columns (`Tokenizer.chineseRunShortcut`): every
+    /// unigram and bigram, then the words longer than that when the run may hold one. The same
+    /// columns as tokenizing the run and looking its keys up.
+    struct HanRunCounter {
+        let shortcut: ChineseRunShortcut
+        let lookup: TermTable.Lookup
+        let unigrams: UnsafePointer<Int32>
+        let stopColumns: UnsafePointer<UInt64>
+        var columns = RawBuffer<UInt64>(capacity: 1024)
+        var ends: [Int32] = []
+        var segmenterWorkspace = Segmenter.Workspace()
+
+        /// Appends column `c` (as the high half, ready to sort) unless it is -1 or a stop word:
+        /// an unconditional store and a conditional advance.
+        @inline(__always)
+        mutating func push(_ c: Int32) {
+            let keep = c >= 0 && stopColumns[Int(c) >> 6] >> UInt64(c & 63) & 1 == 0
+            columns.base[columns.count] = UInt64(UInt32(bitPattern: c)) << 32
+            columns.resize(columns.count &+ (keep ? 1 : 0))
+        }
+
+        mutating func count(_ run: UnsafeBufferPointer<UInt32>) {
+            let n = run.count
+            guard n > 0, let base = run.baseAddress else { return }
+            columns.reserve(columns.count + 2 * n + 1)
+            for p in 0..<n {
+                let cp = base[p]
+                push(cp < 0x10000 ? unigrams[Int(cp)] : lookup.find(TokenKey.unigram(cp).raw))
+            }
+            if shortcut.ngramMax >= 2 && n >= 2 {
+                let ahead = 8
+                for p in 0..<min(n - 1, ahead) { lookup.prefetch(TokenKey.bigram(base[p], base[p + 1]).raw) }
+                for p in 0..<(n - 1) {
+                    if p + ahead < n - 1 { lookup.prefetch(TokenKey.bigram(base[p + ahead], base[p + ahead + 1]).raw) }
+                    push(lookup.find(TokenKey.bigram(base[p], base[p + 1]).raw))
+                }
+            }
+            guard shortcut.mayHoldLongWords(run) else { return }
+            ends.removeAll(keepingCapacity: true)
+            shortcut.segmenter.segment(run, into: &ends, workspace: &segmenterWorkspace)
+            var start = 0
+            for e in ends {
+                let end = Int(e)
+                if end - start > shortcut.ngramMax {
+                    columns.reserve(columns.count + 1)
+                    push(lookup.find(TokenKey(base + start, count: end - start).raw))
+                }
+                start = end
+            }
         }
     }
 
@@ -95,10 +191,16 @@ struct GroupCounter {
                 model.analyzer.analyze(utf8: UnsafeBufferPointer(rebasing: utf8[documents[d]]), workspace: &workspace, into: &sink)
                 // Columns of the document's tokens (high 32 bits), then sorted.
                 packed.removeAll()
-                packed.reserve(sink.keys.count)
+                let direct = sink.shortcut?.columns.count ?? 0
+                packed.reserve(sink.keys.count + direct)
                 let keys = sink.keys.base, n = sink.keys.count
                 let out = packed.base
                 var found = 0
+                if let shortcut = sink.shortcut {
+                    out.update(from: shortcut.columns.base, count: direct)
+                    found = direct
+                    sink.shortcut!.columns.removeAll()
+                }
                 unigramStorage.withUnsafeBufferPointer { unigrams in
                     // Prefetch a long way ahead: a key costs a few nanoseconds, a miss ~100.
                     let ahead = 32
@@ -165,6 +267,7 @@ struct GroupCounter {
 
     func free() {
         sink.keys.free()
+        sink.shortcut?.columns.free()
         packed.free()
         groupPacked.free()
         ends.free()
