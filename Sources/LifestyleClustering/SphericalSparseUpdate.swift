@@ -2,7 +2,7 @@ import LifestyleCore
 
 /// Incremental centre update for spherical k-means on CSR input.
 ///
-/// The feature-major table the assignment gathers from (`aux[j·kp + c]`, kp = `paddedWidth(k)`)
+/// The feature-major table the assignment gathers from (`aux[j·kp + c]`, kp = `centerStride(k)`)
 /// holds, per cluster, T_c = α_c · Σ_{i ∈ c} sᵢxᵢ (sᵢ = 1/‖xᵢ‖) with a per-cluster factor α_c,
 /// and the centre is T_c / ‖T_c‖: the assignment multiplies cluster c's dot products by
 /// `inverseNorms[c]` = 1/‖T_c‖. After a full update (`rebuilt`) the table holds the normalised
@@ -47,7 +47,7 @@ final class SphericalSparseUpdate: @unchecked Sendable {
         self.n = n
         self.d = d
         self.k = k
-        kp = paddedWidth(k)
+        kp = centerStride(k)
         blocks = (d + Self.block - 1) / Self.block
         inverseNorms = .allocate(capacity: max(1, kp))
         tableLabels = .allocate(capacity: max(1, n))
@@ -92,7 +92,12 @@ final class SphericalSparseUpdate: @unchecked Sendable {
             let table = ctx.value
             for j in b * Self.block..<min(d, (b + 1) * Self.block) {
                 var t = 0
-                while t < kp { store8(load8(table + (j &* kp &+ t)) * load8(inv + t), table + (j &* kp &+ t)); t &+= 8 }
+                while t < kp {
+                    let at = UnsafeMutableRawPointer(table + (j &* kp &+ t))
+                    at.storeBytes(of: at.loadUnaligned(as: SIMD4<Float>.self) * UnsafeRawPointer(inv + t).loadUnaligned(as: SIMD4<Float>.self),
+                                  as: SIMD4<Float>.self)
+                    t &+= 4
+                }
             }
         }
         reset()
@@ -249,12 +254,3 @@ struct ChangedEntry {
     var row: Int32
     var value: Float
 }
-
-@inline(__always)
-private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
-
-@inline(__always)
-private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { load8(UnsafePointer(p)) }
-
-@inline(__always)
-private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self) }

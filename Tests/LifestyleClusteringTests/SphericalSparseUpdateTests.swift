@@ -57,3 +57,34 @@ import LifestyleVectors
         #expect(zip(fast.centers, full.centers).allSatisfy { abs($0 - $1) < 1e-6 })
     }
 }
+
+/// The CSR gather kernel against exact dot products for every tile combination of the table
+/// stride (k rounded up to 4: tiles of 32, 16, 12, 8 and 4 columns).
+@Suite struct SparseGatherTests {
+    @Test func dotsMatchExactProductsForEveryWidth() throws {
+        let x = randomTopicMatrix(rows: 300, columns: 90, topics: 6, perRow: 15, seed: 4)
+        let input = SparseInput(x)
+        var rng = SeededGenerator(seed: 12)
+        for k in 1...41 {
+            let d = x.columns
+            let centers = (0..<(k * d)).map { _ in Float(rng.nextUniform()) - 0.5 }
+            var aux = [Float](repeating: 0, count: input.auxiliaryCount(k: k))
+            var out = [Float](repeating: 0, count: x.rows * k)
+            centers.withUnsafeBufferPointer { c in
+                aux.withUnsafeMutableBufferPointer { a in
+                    _ = input.refreshAuxiliary(centers: c.baseAddress!, k: k, aux: a.baseAddress!, threads: 1)
+                    out.withUnsafeMutableBufferPointer { o in
+                        input.dots(0..<x.rows, centers: c.baseAddress!, aux: a.baseAddress!, k: k, out: o.baseAddress!)
+                    }
+                }
+                var worst = 0.0
+                for i in 0..<x.rows {
+                    for cl in 0..<k {
+                        worst = max(worst, abs(Double(out[i * k + cl]) - input.exactDot(row: i, c.baseAddress! + cl * d)))
+                    }
+                }
+                #expect(worst < 1e-5, "k=\(k)")
+            }
+        }
+    }
+}
