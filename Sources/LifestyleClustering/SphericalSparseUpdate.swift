@@ -141,42 +141,59 @@ final class SphericalSparseUpdate: @unchecked Sendable {
         let changedEntries = m.rowPointers.withUnsafeBufferPointer { rp in changed.reduce(0) { $0 + rp[Int($1) + 1] - rp[Int($1)] } }
         if changedEntries * 10 >= m.nnz + 2 * k * d { return nil }
         // The changed rows' entries (feature, row, sᵢxᵢⱼ) bucketed by feature block, ascending row
-        // within a bucket: one sequential write stream per block.
-        let blockShift = Self.blockShift
+        // within a bucket. The changed rows go in fixed segments (counted, then scattered, in
+        // parallel); bucket b holds segment 0's entries of block b, then segment 1's, …
+        let blockShift = Self.blockShift, blocks = blocks
+        let segment = 512
+        let changedCount = changed.count
+        let segments = (changedCount + segment - 1) / segment
+        var slot = [Int](repeating: 0, count: segments * blocks)   // [g·blocks + b]: count, then start
         var bucketStart = [Int](repeating: 0, count: blocks + 1)
-        var total = 0
-        m.rowPointers.withUnsafeBufferPointer { rp in
-        m.columnIndices.withUnsafeBufferPointer { ci in
-        m.values.withUnsafeBufferPointer { vs in
-            bucketStart.withUnsafeMutableBufferPointer { bs in
-                for r in changed {
-                    let i = Int(r)
-                    for p in rp[i]..<rp[i + 1] { bs[(Int(ci[p]) &>> blockShift) &+ 1] &+= 1 }
+        m.rowPointers.withUnsafeBufferPointer { rpb in
+        m.columnIndices.withUnsafeBufferPointer { cib in
+        m.values.withUnsafeBufferPointer { vsb in
+        changed.withUnsafeBufferPointer { chb in
+        slot.withUnsafeMutableBufferPointer { sb in
+            let (rp, ci, vs, rows, slots) = (rpb.baseAddress!, cib.baseAddress!, vsb.baseAddress!, chb.baseAddress!, SharedPointer(sb.baseAddress!))
+            forEachChunk(segments, threads: threads) { g, _ in
+                let counts = slots.base + g &* blocks
+                for r in (g &* segment)..<min(changedCount, (g &+ 1) &* segment) {
+                    let i = Int(rows[r])
+                    for p in rp[i]..<rp[i &+ 1] { counts[Int(ci[p]) &>> blockShift] &+= 1 }
                 }
-                for b in 0..<blocks { bs[b + 1] &+= bs[b] }
-                total = bs[blocks]
-                if total > entryCapacity {
-                    entries.deallocate()
-                    entryCapacity = total
-                    entries = .allocate(capacity: total)
+            }
+            var at = 0
+            for b in 0..<blocks {
+                bucketStart[b] = at
+                for g in 0..<segments {
+                    let c = sb[g &* blocks &+ b]
+                    sb[g &* blocks &+ b] = at
+                    at &+= c
                 }
-                var next = Array(bs[0..<blocks])
-                let out = entries
-                next.withUnsafeMutableBufferPointer { nx in
-                    for r in changed {
-                        let i = Int(r)
-                        let s = rowScale[i]
-                        for p in rp[i]..<rp[i + 1] {
-                            let j = ci[p]
-                            let b = Int(j) &>> blockShift
-                            let q = nx[b]
-                            out[q] = ChangedEntry(feature: j, row: r, value: s * vs[p])
-                            nx[b] = q &+ 1
-                        }
+            }
+            bucketStart[blocks] = at
+            if at > entryCapacity {
+                entries.deallocate()
+                entryCapacity = at
+                entries = .allocate(capacity: at)
+            }
+            let out = UncheckedSendable(entries)
+            forEachChunk(segments, threads: threads) { g, _ in
+                let next = slots.base + g &* blocks
+                for r in (g &* segment)..<min(changedCount, (g &+ 1) &* segment) {
+                    let row = rows[r]
+                    let i = Int(row)
+                    let s = rowScale[i]
+                    for p in rp[i]..<rp[i &+ 1] {
+                        let j = ci[p]
+                        let b = Int(j) &>> blockShift
+                        let q = next[b]
+                        out.value[q] = ChangedEntry(feature: j, row: row, value: s * vs[p])
+                        next[b] = q &+ 1
                     }
                 }
             }
-        }}}
+        }}}}}
         let ctx = UncheckedSendable((labels, table))
         let (old, alpha, list) = (UnsafePointer(tableLabels), UnsafePointer(alpha), UnsafePointer(entries))
         let (changes, lengths) = (changePartial, lengthPartial)
@@ -211,6 +228,13 @@ final class SphericalSparseUpdate: @unchecked Sendable {
                     table[at] = o + amount
                 }
                 for e in first..<end {
+                    if e &+ 8 < end {
+                        // The first touches miss the cache: fetch the entries 8 ahead.
+                        let ahead = list[e &+ 8]
+                        let at = table + Int(ahead.feature) &* kp
+                        lifestylePrefetch(UnsafePointer(at + Int(old[Int(ahead.row)])))
+                        lifestylePrefetch(UnsafePointer(at + Int(labels[Int(ahead.row)])))
+                    }
                     let entry = list[e]
                     let i = Int(entry.row), row = Int(entry.feature) &* kp
                     let from = Int(old[i]), to = Int(labels[i])
