@@ -53,20 +53,21 @@ final class AssignScratch: @unchecked Sendable {
 /// writing `labels` (−1 for excluded rows) and each row's distance to its centre; returns the
 /// summed distance and the number of labels that changed.
 ///
-/// Spherical distance is 1 − cos(xᵢ, c); Lloyd's is ‖xᵢ‖² − 2xᵢ·c + ‖c‖² (clamped at 0). Ties
+/// Spherical distance is 1 − cos(xᵢ, c), with cluster c's dot products multiplied by
+/// `centerScales[c]` when given (a table of unnormalised centres); Lloyd's is ‖xᵢ‖² − 2xᵢ·c + ‖c‖² (clamped at 0). Ties
 /// go to the lowest cluster index, so duplicate centres collapse onto the first.
 /// - Complexity: O(nnz·k) (CSR) or O(n·d·k) (dense, GEMM) per call.
 func assignRows<I: KMeansInput>(
     _ input: I, weights: RowWeights, spherical: Bool,
     centers: UnsafePointer<Float>, aux: UnsafePointer<Float>, centerSquaredNorms: UnsafePointer<Float>,
     labels: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Float>,
-    scratch: AssignScratch, threads: Int
+    scratch: AssignScratch, threads: Int, centerScales: UnsafePointer<Float>? = nil
 ) -> (objective: Double, changed: Int) {
     let k = scratch.k
     let n = input.rows
-    let ctx = UncheckedSendable((centers, aux, centerSquaredNorms, labels, distances))
+    let ctx = UncheckedSendable((centers, aux, centerSquaredNorms, labels, distances, centerScales))
     forEachChunk(scratch.chunks, threads: threads) { chunk, worker in
-        let (centers, aux, cn2, labels, distances) = ctx.value
+        let (centers, aux, cn2, labels, distances, centerScales) = ctx.value
         let lo = chunk * rowsPerChunk, hi = min(n, lo + rowsPerChunk)
         let block = scratch.block + worker * rowsPerChunk * k
         input.dots(lo..<hi, centers: centers, aux: aux, k: k, out: block)
@@ -80,7 +81,14 @@ func assignRows<I: KMeansInput>(
                 let row = block + (i - lo) * k
                 var best = 0
                 var distance: Float
-                if spherical {
+                if spherical, let cs = centerScales {
+                    var top = row[0] * cs[0]
+                    for c in 1..<max(1, k) {
+                        let v = row[c] * cs[c]
+                        if v > top { top = v; best = c }
+                    }
+                    distance = max(0, 1 - top * s)
+                } else if spherical {
                     var top = row[0]
                     for c in 1..<max(1, k) where row[c] > top { top = row[c]; best = c }
                     distance = max(0, 1 - top * s)
@@ -113,10 +121,12 @@ func assignRows<I: KMeansInput>(
 /// while it is built; clusters go to workers by estimated cost. Otherwise worker w owns the
 /// clusters c ≡ w (mod workers) and scans the rows in ascending order, adding the ones it owns.
 /// Clusters with no rows keep their previous centre. Returns the member count per cluster.
+/// Spherical CSR also writes the factor each summed centre was scaled by (1/‖Σ‖, or 1 for a
+/// zero sum) into `appliedScales` when given.
 /// - Complexity: O(workers·n + nnz + k·d) (CSR) or O(n·d + k·d) (dense, `saxpy`).
 func updateCenters<I: KMeansInput>(
     _ input: I, weights: RowWeights, spherical: Bool, labels: UnsafePointer<Int32>, k: Int,
-    centers: UnsafeMutablePointer<Float>, threads: Int
+    centers: UnsafeMutablePointer<Float>, threads: Int, appliedScales: UnsafeMutablePointer<Float>? = nil
 ) -> [Int] {
     let n = input.rows, d = input.dimension
     var counts = [Int](repeating: 0, count: k)
@@ -162,15 +172,16 @@ func updateCenters<I: KMeansInput>(
         let assignment = owned
         order.withUnsafeBufferPointer { ob in
             weights.scale.withUnsafeBufferPointer { sb in
-                let ctx = UncheckedSendable((centers, ob.baseAddress!, sb.baseAddress!))
+                let ctx = UncheckedSendable((centers, ob.baseAddress!, sb.baseAddress!, appliedScales))
                 forEachChunk(workers, threads: threads) { w, _ in
-                    let (centers, order, scale) = ctx.value
+                    let (centers, order, scale, applied) = ctx.value
                     for c in assignment[w] where members[c] > 0 {
                         let target = centers + c * d
                         target.update(repeating: 0, count: d)
                         sparse.accumulate(rows: order + starts[c], count: members[c], scale: scale, into: target)
                         let norm = cblas_snrm2(Int32(d), target, 1)
                         if norm > 0 { cblas_sscal(Int32(d), 1 / norm, target, 1) }
+                        applied?[c] = norm > 0 ? 1 / norm : 1
                     }
                 }
             }

@@ -28,8 +28,13 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     let scratch: AssignScratch
     /// Dense Lloyd only: Hamerly bounds that skip rows which cannot change cluster.
     let bounds: HamerlyBounds?
+    /// Spherical CSR only: incremental updates of the feature-major table.
+    let sparseUpdate: SphericalSparseUpdate?
+    /// Spherical CSR only: the factor each centre of the last full update was scaled by.
+    let appliedScales: UnsafeMutablePointer<Float>
 
-    init(input: I, weights: RowWeights, spherical: Bool, k: Int, threads: Int, pruning: Bool = false) {
+    /// `incremental: false` makes every spherical CSR update a full one (tests compare the two).
+    init(input: I, weights: RowWeights, spherical: Bool, k: Int, threads: Int, pruning: Bool = false, incremental: Bool = true) {
         self.input = input
         self.weights = weights
         self.spherical = spherical
@@ -46,10 +51,12 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
         distances = .allocate(capacity: max(1, n))
         scratch = AssignScratch(rows: n, k: k, threads: threads)
         bounds = (!spherical && pruning && input is DenseInput && k > 1) ? HamerlyBounds(rows: n, k: k, d: d, threads: threads) : nil
+        sparseUpdate = (spherical && incremental && input is SparseInput && d > 0) ? SphericalSparseUpdate(rows: n, d: d, k: k) : nil
+        appliedScales = .allocate(capacity: max(1, k))
     }
 
     deinit {
-        for p in [centers, cn2, distances] { p.deallocate() }
+        for p in [centers, cn2, distances, appliedScales] { p.deallocate() }
         freeFloats(aux)
         for p in [labels, updateLabels] { p.deallocate() }
     }
@@ -76,11 +83,13 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     func iterate(maxIterations: Int, tolerance: Double) -> RunResult {
         labels.initialize(repeating: -2, count: max(1, n))
         bounds?.valid = false
+        sparseUpdate?.reset()
         aux.initialize(repeating: 0, count: auxCount)
         _ = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
         var history: [KMeansIteration] = []
         var converged = false
         var strict = false
+        var centersStale = false
         for iteration in 0..<maxIterations {
             let t0 = monotonicSeconds()
             if !spherical { centerSquaredNorms(centers, k: k, d: d, into: cn2) }
@@ -102,17 +111,34 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
                 reseeded = reseedEmptyClusters(counts: counts, distances: distances, labels: updateLabels, rows: n)
                 source = UnsafePointer(updateLabels)
             }
-            _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, threads: threads)
-            bounds?.centersMoved(from: aux, to: centers, labels: labels)
-            let shift = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
+            let shift: Double
+            if let sparseUpdate, let sparse = input as? SparseInput,
+               let moved = weights.scale.withUnsafeBufferPointer({ sparseUpdate.update(sparse, rowScale: $0.baseAddress!, labels: source, table: aux, threads: threads) }) {
+                shift = moved
+                centersStale = true
+            } else {
+                if let sparseUpdate, centersStale {
+                    // The full update keeps empty clusters' rows of `centers` and compares against a unit table.
+                    sparseUpdate.copyCenters(from: aux, into: centers, threads: threads)
+                    sparseUpdate.normalize(table: aux, threads: threads)
+                    centersStale = false
+                }
+                _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, threads: threads,
+                                  appliedScales: sparseUpdate == nil ? nil : appliedScales)
+                bounds?.centersMoved(from: aux, to: centers, labels: labels)
+                shift = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
+                sparseUpdate?.rebuilt(labels: source, scales: appliedScales)
+            }
             history.append(KMeansIteration(objective: objective, changedLabels: changed, centerShift: shift, reseeded: reseeded, seconds: monotonicSeconds() - t0, assignmentSeconds: assigned))
             if shift <= tolerance { converged = true; break }
         }
         if !strict {
-            centerSquaredNorms(centers, k: k, d: d, into: cn2)
+            if !spherical { centerSquaredNorms(centers, k: k, d: d, into: cn2) }
             _ = assignRows(input, weights: weights, spherical: spherical, centers: centers, aux: aux, centerSquaredNorms: cn2,
-                           labels: labels, distances: distances, scratch: scratch, threads: threads)
+                           labels: labels, distances: distances, scratch: scratch, threads: threads,
+                           centerScales: sparseUpdate.map { UnsafePointer($0.inverseNorms) })
         }
+        if centersStale, let sparseUpdate { sparseUpdate.copyCenters(from: aux, into: centers, threads: threads) }
         var sizes = [Int](repeating: 0, count: k)
         for i in 0..<n where labels[i] >= 0 { sizes[Int(labels[i])] += 1 }
         return RunResult(
@@ -127,7 +153,8 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
             return bounds.assign(dense, centers: centers, centerSquaredNorms: cn2, labels: labels, distances: distances, scratch: scratch, threads: threads)
         }
         return assignRows(input, weights: weights, spherical: spherical, centers: centers, aux: aux, centerSquaredNorms: cn2,
-                          labels: labels, distances: distances, scratch: scratch, threads: threads)
+                          labels: labels, distances: distances, scratch: scratch, threads: threads,
+                          centerScales: sparseUpdate.map { UnsafePointer($0.inverseNorms) })
     }
 
     /// Σ distance to the assigned centre in Double: 1 − cos (spherical) or ‖x − c‖² (Lloyd).

@@ -1,16 +1,17 @@
 /// The CSR × dense kernel behind every sparse product here: out[i, 0..<width] = Σ_p v_p · B[j_p, 0..<width]
 /// over the stored entries (j_p, v_p) of row i, with B row-major (row stride `stride`).
 ///
-/// When `stride` is a multiple of 8 (k-means pads its feature-major centroids to that), columns
-/// are processed in tiles of up to 32 whose accumulators stay in SIMD registers for the whole
-/// row; otherwise a scalar loop accumulates in `out`. The next gathers are prefetched.
+/// When `stride` is a multiple of 4 (k-means pads its feature-major centroids to that, the SVD
+/// panels to a multiple of 8), columns are processed in tiles of 32, 16, 12, 8 or 4 whose
+/// accumulators stay in SIMD registers for the whole row; otherwise a scalar loop accumulates in
+/// `out`. The next gathers are prefetched.
 /// - Complexity: O(nnz(rows) · width); bound by the latency of gathering rows of B.
 @inline(__always)
 func sparseGather(
     rows: Range<Int>, rowPointers rp: UnsafePointer<Int>, indices idx: UnsafePointer<Int32>, values val: UnsafePointer<Float>,
     nnz: Int, b: UnsafePointer<Float>, stride: Int, width: Int, out: UnsafeMutablePointer<Float>
 ) {
-    if stride % 8 != 0 {
+    if stride % 4 != 0 {
         for i in rows {
             let acc = out + (i - rows.lowerBound) * width
             acc.initialize(repeating: 0, count: width)
@@ -46,6 +47,7 @@ func sparseGather(
                         if t0 == 0 {
                             var line = 0
                             while line < rowBytes { lifestylePrefetchRaw(ahead + line); line &+= 64 }
+                            lifestylePrefetchRaw(ahead + (rowBytes &- 1))   // a row not starting on a line ends in one more
                         } else {
                             lifestylePrefetchRaw(ahead)
                             lifestylePrefetchRaw(ahead + 64)
@@ -78,7 +80,26 @@ func sparseGather(
                 }
                 store(a0, row, t0, width); store(a1, row, t0 + 8, width)
                 t0 += 16
-            } else {
+            } else if left == 12 {
+                // k = 9…12 in one pass; a 48-byte row may straddle two lines.
+                var a0 = SIMD8<Float>(), a1 = SIMD4<Float>()
+                var p = start
+                while p < end {
+                    if p + lookahead < nnz {
+                        let ahead = raw + (Int(idx[p + lookahead]) &* stride &+ t0) &* 4
+                        lifestylePrefetchRaw(ahead)
+                        lifestylePrefetchRaw(ahead + 44)
+                    }
+                    let c = raw + (Int(idx[p]) &* stride &+ t0) &* 4
+                    let v = val[p]
+                    a0 += SIMD8(repeating: v) * c.loadUnaligned(as: SIMD8<Float>.self)
+                    a1 += SIMD4(repeating: v) * c.loadUnaligned(fromByteOffset: 32, as: SIMD4<Float>.self)
+                    p &+= 1
+                }
+                store(a0, row, t0, width)
+                store(a1, row, t0 + 8, width)
+                t0 += 12
+            } else if left >= 8 {
                 var a0 = SIMD8<Float>()
                 var p = start
                 while p < end {
@@ -89,6 +110,16 @@ func sparseGather(
                 }
                 store(a0, row, t0, width)
                 t0 += 8
+            } else {
+                var a0 = SIMD4<Float>()
+                var p = start
+                while p < end {
+                    if p + lookahead < nnz { lifestylePrefetchRaw(raw + (Int(idx[p + lookahead]) &* stride &+ t0) &* 4) }
+                    a0 += SIMD4(repeating: val[p]) * (raw + (Int(idx[p]) &* stride &+ t0) &* 4).loadUnaligned(as: SIMD4<Float>.self)
+                    p &+= 1
+                }
+                store(a0, row, t0, width)
+                t0 += 4
             }
         }
     }
@@ -96,15 +127,19 @@ func sparseGather(
 
 /// Stores the lanes of `a` that fall below `width` at row[t0...].
 @inline(__always)
-private func store(_ a: SIMD8<Float>, _ row: UnsafeMutablePointer<Float>, _ t0: Int, _ width: Int) {
-    if t0 + 8 <= width {
-        UnsafeMutableRawPointer(row + t0).storeBytes(of: a, as: SIMD8<Float>.self)
+private func store<V: SIMD>(_ a: V, _ row: UnsafeMutablePointer<Float>, _ t0: Int, _ width: Int) where V.Scalar == Float {
+    if t0 + V.scalarCount <= width {
+        UnsafeMutableRawPointer(row + t0).storeBytes(of: a, as: V.self)
     } else {
         for l in 0..<max(0, width - t0) { row[t0 + l] = a[l] }
     }
 }
 
-/// Feature-major row stride used for k centroids: k rounded up to a multiple of 8 so the
-/// gather kernel can use whole SIMD8 loads.
+/// Row stride of the SVD panels: a multiple of 8 so their kernels can use whole SIMD8 loads.
 @inline(__always)
 func paddedWidth(_ k: Int) -> Int { (k + 7) & ~7 }
+
+/// Feature-major row stride for k centroids: k rounded up to a multiple of 4, the gather
+/// kernel's narrowest tile (k = 10 gathers 12 floats per non-zero instead of 16).
+@inline(__always)
+func centerStride(_ k: Int) -> Int { (k + 3) & ~3 }

@@ -2,7 +2,7 @@ import LifestyleCore
 import LifestyleVectors
 
 /// CSR input: products gather rows of the feature-major centre matrix (`aux[j·kp + c]`, kp = k
-/// rounded up to 8), so the k
+/// rounded up to 4, `centerStride`), so the k
 /// similarities of a row accumulate in one contiguous register-resident vector.
 struct SparseInput: KMeansInput {
     let matrix: CSRMatrix
@@ -29,16 +29,16 @@ struct SparseInput: KMeansInput {
         squaredNorms = norms
     }
 
-    func auxiliaryCount(k: Int) -> Int { dimension * paddedWidth(k) }
+    func auxiliaryCount(k: Int) -> Int { dimension * centerStride(k) }
 
-    /// `aux` is feature-major with row stride `paddedWidth(k)` (see `auxiliaryCount`).
+    /// `aux` is feature-major with row stride `centerStride(k)` (see `auxiliaryCount`).
     /// - Complexity: O(nnz(rows) · k), bound by the latency of gathering centre rows.
     func dots(_ rows: Range<Int>, centers: UnsafePointer<Float>, aux: UnsafePointer<Float>, k: Int, out: UnsafeMutablePointer<Float>) {
         matrix.rowPointers.withUnsafeBufferPointer { rp in
         matrix.columnIndices.withUnsafeBufferPointer { ci in
         matrix.values.withUnsafeBufferPointer { vs in
             sparseGather(rows: rows, rowPointers: rp.baseAddress!, indices: ci.baseAddress!, values: vs.baseAddress!, nnz: ci.count,
-                         b: aux, stride: paddedWidth(k), width: k, out: out)
+                         b: aux, stride: centerStride(k), width: k, out: out)
         }}}
     }
 
@@ -52,11 +52,11 @@ struct SparseInput: KMeansInput {
         }}}
     }
 
-    /// Transposes `centers` into `aux` (d × paddedWidth(k), padding left as initialised, i.e. 0) in fixed feature blocks;
+    /// Transposes `centers` into `aux` (d × centerStride(k), padding left as initialised, i.e. 0) in fixed feature blocks;
     /// the shift is summed per block and the blocks in order, so it does not depend on `threads`.
     func refreshAuxiliary(centers: UnsafePointer<Float>, k: Int, aux: UnsafeMutablePointer<Float>, threads: Int) -> Double {
         let d = dimension
-        let kp = paddedWidth(k)
+        let kp = centerStride(k)
         // Blocks of 512 features: the 512 × kp destination tile stays in L2 while all k centres
         // are written into it. Centres go in groups of 8: one SIMD8 holds feature j of 8
         // centres (8 sequential source streams) and is stored as one contiguous 32-byte piece of
