@@ -56,7 +56,9 @@ struct ChooseKCommand: ParsableCommand {
         let ks = try parseKs()
         let t0 = monotonicSeconds()
         let (_, _, x) = try corpus.vectorize(defaultMaxDF: "0.5", threads: threads, common: common)
-        let chooser = try ChooseK(.init(ks: ks, runs: runs, seed: seed, silhouetteSample: sample, margin: margin, threads: threads))
+        var chooser = try ChooseK(.init(ks: ks, runs: runs, seed: seed, silhouetteSample: sample, margin: margin, threads: threads))
+        let bar = ProgressBar("k-means fits", total: ks.count * runs, quiet: common.quiet)
+        chooser.progress = bar.update
         let result: ChooseK.Result
         if let lsa {
             let svd = try RandomizedSVD(.init(components: lsa, seed: seed, threads: threads)).fit(x)
@@ -64,6 +66,7 @@ struct ChooseKCommand: ParsableCommand {
         } else {
             result = try chooser.evaluate(x)
         }
+        bar.finish()
         print("documents: \(x.rows), features: \(x.columns)" + (lsa.map { ", LSA \($0) dimensions" } ?? ""))
         print("    k   objective  silhouette  stability(ARI)")
         for c in result.candidates {

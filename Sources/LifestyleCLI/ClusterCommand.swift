@@ -60,7 +60,8 @@ struct ClusterCommand: ParsableCommand {
         let t1 = monotonicSeconds()
         let config = KMeans.Configuration(k: k, restarts: restarts, maxIterations: maxIterations, seed: seed,
                                           initialization: initialization, algorithm: algorithm, threads: threads)
-        let kmeans = try KMeans(config)
+        let bar = ProgressBar("k-means (k=\(k))", total: restarts * maxIterations, unit: "rounds", quiet: common.quiet)
+        let kmeans = try KMeans(config).reporting(bar.update)
         var svd: TruncatedSVDModel?
         let fitted: KMeansModel
         if let lsa {
@@ -70,6 +71,7 @@ struct ClusterCommand: ParsableCommand {
         } else {
             fitted = try kmeans.fit(x)
         }
+        bar.finish()
         let t2 = monotonicSeconds()
 
         print("documents: \(x.rows) (\(docs.posts) posts), features: \(x.columns), non-zeros: \(x.nnz)")

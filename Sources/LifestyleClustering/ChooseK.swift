@@ -76,6 +76,9 @@ public struct ChooseK: Sendable {
         self.configuration = configuration
     }
 
+    /// Told the k-means fits done so far, out of `ks.count × runs`, for a progress bar.
+    public var progress: (@Sendable (Int) -> Void)?
+
     /// - Complexity: Σ_k runs · (k-means fit) + O(nnz·k) per silhouette.
     public func evaluate(_ x: CSRMatrix) throws -> Result {
         try evaluate(rows: x.rows) { try KMeans($0).fit(x) } silhouette: { labels, k, sample in
@@ -105,6 +108,7 @@ public struct ChooseK: Sendable {
                 models.append(try fit(KMeans.Configuration(
                     k: k, restarts: 1, maxIterations: config.maxIterations, seed: config.seed &+ UInt64(r) &* 0x9E37_79B9,
                     initialization: config.initialization, algorithm: config.algorithm, threads: config.threads)))
+                progress?(candidates.count * config.runs + r + 1)
             }
             var ari = 0.0, pairs = 0
             for a in 0..<models.count { for b in (a + 1)..<models.count { ari += ClusterQuality.adjustedRandIndex(models[a].labels, models[b].labels); pairs += 1 } }

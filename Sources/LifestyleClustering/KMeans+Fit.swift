@@ -45,7 +45,10 @@ extension KMeans {
                 let t0 = monotonicSeconds()
                 run.initialize(config, rng: &rng)
                 let t1 = monotonicSeconds()
-                let result = run.iterate(maxIterations: config.maxIterations, tolerance: tolerance)
+                let done = r * config.maxIterations
+                let result = run.iterate(maxIterations: config.maxIterations, tolerance: tolerance,
+                                         onRound: progress.map { report in { report(done + $0) } })
+                progress?(done + config.maxIterations)
                 iterSeconds += monotonicSeconds() - t1
                 initSeconds += t1 - t0
                 objectives.append(result.objective)

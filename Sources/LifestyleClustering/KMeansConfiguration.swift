@@ -109,10 +109,20 @@ public struct KMeans: Sendable {
     }
 
     public let configuration: Configuration
+    /// Told the Lloyd rounds done so far, out of `restarts × maxIterations` (a restart that
+    /// converges early counts as all its rounds), for a progress bar; called on the fitting thread.
+    public var progress: (@Sendable (Int) -> Void)?
 
     /// Validates the data-independent values now; the rest is checked at `fit`.
     public init(_ configuration: Configuration) throws {
         try configuration.validate()
         self.configuration = configuration
+    }
+
+    /// The same k-means, reporting its rounds to `progress`.
+    public func reporting(_ progress: @escaping @Sendable (Int) -> Void) -> KMeans {
+        var copy = self
+        copy.progress = progress
+        return copy
     }
 }

@@ -80,7 +80,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     /// Lloyd rounds from the current centres until no label changes, the shift is ≤ `tolerance`,
     /// or `maxIterations`; then the final labels are made consistent with the final centres and
     /// the objective is computed exactly (Double).
-    func iterate(maxIterations: Int, tolerance: Double) -> RunResult {
+    func iterate(maxIterations: Int, tolerance: Double, onRound: ((Int) -> Void)? = nil) -> RunResult {
         labels.initialize(repeating: -2, count: max(1, n))
         bounds?.valid = false
         sparseUpdate?.reset()
@@ -91,6 +91,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
         var strict = false
         var centersStale = false
         for iteration in 0..<maxIterations {
+            onRound?(iteration)
             let t0 = monotonicSeconds()
             if !spherical { centerSquaredNorms(centers, k: k, d: d, into: cn2) }
             let (objective, changed) = assign()

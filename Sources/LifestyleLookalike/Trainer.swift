@@ -180,8 +180,10 @@ public struct Trainer: Sendable {
 
         // 4. Population lifestyles (topics of posts), each user's mix, the likelihood model.
         let topicsK = min(p.topics, max(2, postX.rows / 2))
+        let kmBar = ProgressBar("post clusters (topic start)", total: p.topicRestarts * p.maxIterations, unit: "rounds", quiet: quiet)
         let start = try KMeans(KMeans.Configuration(k: topicsK, restarts: p.topicRestarts, maxIterations: p.maxIterations,
-                                                     seed: p.seed, threads: threads)).fit(postX)
+                                                     seed: p.seed, threads: threads)).reporting(kmBar.update).fit(postX)
+        kmBar.finish()
         var tc = TopicModel.Configuration()
         tc.temperature = p.temperature
         tc.alpha = p.alpha

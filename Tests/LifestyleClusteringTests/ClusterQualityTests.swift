@@ -1,5 +1,6 @@
 import Testing
 @testable import LifestyleClustering
+import LifestyleCore
 import LifestyleText
 import LifestyleVectors
 
@@ -59,5 +60,22 @@ import LifestyleVectors
         let rows = (0..<300).map { _ in (0..<20).map { _ in Float(rng.nextUniform()) } }
         let result = try ChooseK(.init(ks: [2, 3, 4], runs: 2, seed: 2, silhouetteSample: 300, margin: 0.05, threads: 1)).evaluate(DenseMatrix(rows))
         #expect(!result.clear, "\(result.explanation)")
+    }
+
+    /// Progress for a bar: k-means reports rounds up to restarts × maxIterations, choose-k its fits.
+    @Test func kMeansAndChooseKReportProgress() throws {
+        var rng = SeededGenerator(seed: 9)
+        let rows = (0..<200).map { _ in (0..<8).map { _ in Float(rng.nextUniform()) } }
+        let seen = Locked([Int]())
+        let kmeans = try KMeans(.init(k: 3, restarts: 2, maxIterations: 50, seed: 1, threads: 1)).reporting { v in seen.withLock { $0.append(v) } }
+        let model = try kmeans.fit(DenseMatrix(rows))
+        let values = seen.withLock { $0 }
+        #expect(values == values.sorted() && values.last == 100 && values.count > 2)
+        #expect(model.labels == (try KMeans(.init(k: 3, restarts: 2, maxIterations: 50, seed: 1, threads: 1)).fit(DenseMatrix(rows))).labels)
+        let fits = Locked([Int]())
+        var chooser = try ChooseK(.init(ks: [2, 3], runs: 2, seed: 2, silhouetteSample: 100, margin: 0.05, threads: 1))
+        chooser.progress = { v in fits.withLock { $0.append(v) } }
+        _ = try chooser.evaluate(DenseMatrix(rows))
+        #expect(fits.withLock { $0 } == [1, 2, 3, 4])
     }
 }
