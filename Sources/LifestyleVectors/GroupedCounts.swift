@@ -1,3 +1,4 @@
+import CLifestyleShims
 import LifestyleCore
 import LifestyleText
 
@@ -49,23 +50,82 @@ extension TFIDFModel {
                           plan: CountingPlan? = nil) -> GroupedCounts {
         let plan = plan ?? countingPlan()
         return plan.stopColumns.withUnsafeBufferPointer { stops in
-            var counter = GroupCounter(model: self, plan: plan, stopColumns: stops.baseAddress!)
-            defer { counter.free() }
-            return counter.count(utf8: utf8, documents: documents, groupStart: groupStart)
+            plan.unigrams.withUnsafeBufferPointer { unigrams in
+                plan.bigrams.withUnsafeBufferPointer { bigrams in
+                    var counter = GroupCounter(model: self, plan: plan, tables: CountingTables(
+                        stopColumns: stops.baseAddress!, unigrams: unigrams.baseAddress!, bigrams: bigrams.baseAddress!,
+                        bigramShift: plan.bigramShift))
+                    defer { counter.free() }
+                    return counter.count(utf8: utf8, documents: documents, groupStart: groupStart)
+                }
+            }
         }
     }
 
     /// What `rawCounts` precomputes from the model: which columns are stop words, and whether
     /// the tokenizer's Han runs can be counted without splitting them into tokens
-    /// (`Tokenizer.chineseRunShortcut`).
+    /// (`Tokenizer.chineseRunShortcut`), with compact tables for their unigrams and bigrams.
     public func countingPlan() -> CountingPlan {
         guard let vocabulary, case .microblog(let tokenizer) = analyzer else {
-            return CountingPlan(stopColumns: [0], shortcut: nil)
+            return CountingPlan(stopColumns: [0], unigrams: [-1], bigrams: [0], bigramShift: 63, shortcut: nil)
         }
         var stops = ContiguousArray<UInt64>(repeating: 0, count: vocabulary.count / 64 + 1)
-        for (j, key) in vocabulary.keys.enumerated() where tokenizer.isStopKey(key) { stops[j >> 6] |= 1 << UInt64(j & 63) }
-        return CountingPlan(stopColumns: stops, shortcut: tokenizer.chineseRunShortcut)
+        var unigrams = ContiguousArray<Int32>(repeating: -1, count: Vocabulary.unigramLimit)
+        var bigramKeys: [(UInt64, Int)] = []
+        for (j, key) in vocabulary.keys.enumerated() {
+            if tokenizer.isStopKey(key) {
+                stops[j >> 6] |= 1 << UInt64(j & 63)
+                continue
+            }
+            if key >= 1 && key <= UInt64(Vocabulary.unigramLimit) { unigrams[Int(key - 1)] = Int32(j) }
+            if key >> 21 != 0 && key >> 42 == 0 && key & 0x1F_FFFF != 0 { bigramKeys.append((key, j)) }
+        }
+        // Bigrams (two packed code points, 42 bits) with their column in the top 22 bits: one
+        // 8-byte slot per probe, at most half full.
+        var bits = 4
+        while (1 << bits) < 2 * bigramKeys.count { bits += 1 }
+        let shift = UInt64(64 - bits)
+        var table = ContiguousArray<UInt64>(repeating: 0, count: 1 << bits)
+        for (key, j) in bigramKeys where j < 1 << 22 {
+            var slot = CountingTables.slot(key, shift: shift)
+            while table[slot] != 0 { slot = (slot + 1) & ((1 << bits) - 1) }
+            table[slot] = key | UInt64(j) << 42
+        }
+        return CountingPlan(stopColumns: stops, unigrams: unigrams, bigrams: table, bigramShift: shift,
+                            shortcut: vocabulary.count < 1 << 22 ? tokenizer.chineseRunShortcut : nil)
     }
+}
+
+/// Pointers into a `CountingPlan`'s tables for the duration of a count.
+struct CountingTables {
+    let stopColumns: UnsafePointer<UInt64>
+    /// The column of each Basic Multilingual Plane character as a unigram, -1 when it is no term
+    /// or a stop word.
+    let unigrams: UnsafePointer<Int32>
+    let bigrams: UnsafePointer<UInt64>
+    let bigramShift: UInt64
+
+    @inline(__always)
+    static func slot(_ key: UInt64, shift: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+    @inline(__always)
+    func isStop(_ c: Int32) -> Bool { stopColumns[Int(c) >> 6] >> UInt64(c & 63) & 1 != 0 }
+
+    /// The column of a bigram key that is a term and no stop word, else -1.
+    @inline(__always)
+    func bigram(_ key: UInt64) -> Int32 {
+        let mask = (1 << (64 - Int(bigramShift))) - 1
+        var slot = Self.slot(key, shift: bigramShift)
+        while true {
+            let e = bigrams[slot]
+            if e & 0x3FF_FFFF_FFFF == key { return Int32(truncatingIfNeeded: e >> 42) }
+            if e == 0 { return -1 }
+            slot = (slot &+ 1) & mask
+        }
+    }
+
+    @inline(__always)
+    func prefetchBigram(_ key: UInt64) { lifestyle_prefetch(bigrams + Self.slot(key, shift: bigramShift)) }
 }
 
 /// See `TFIDFModel.countingPlan()`.
@@ -73,6 +133,9 @@ public struct CountingPlan: Sendable {
     /// Bit j set: column j's term is a stop word (a vocabulary never holds one unless another
     /// token kind brought it in; the n-grams and words of a Han run must not count it).
     let stopColumns: ContiguousArray<UInt64>
+    let unigrams: ContiguousArray<Int32>
+    let bigrams: ContiguousArray<UInt64>
+    let bigramShift: UInt64
     let shortcut: ChineseRunShortcut?
 }
 
@@ -82,19 +145,14 @@ struct GroupCounter {
     var workspace = TokenizerWorkspace()
     var sink: KeySink
     var packed = RawBuffer<UInt64>(capacity: 1024)
-    var groupPacked = RawBuffer<UInt64>(capacity: 4096)
     var ends = RawBuffer<Int>(capacity: 1024)
     var sorter: RowSorter
 
-    init(model: TFIDFModel, plan: CountingPlan, stopColumns: UnsafePointer<UInt64>) {
+    init(model: TFIDFModel, plan: CountingPlan, tables: CountingTables) {
         self.model = model
         sink = KeySink(hashing: model.vocabulary == nil)
         if let vocabulary = model.vocabulary, let shortcut = plan.shortcut {
-            // The model keeps the vocabulary's storage alive while this counter runs.
-            sink.shortcut = vocabulary.unigramColumns.withUnsafeBufferPointer { unigrams in
-                HanRunCounter(shortcut: shortcut, lookup: vocabulary.index.lookup, unigrams: unigrams.baseAddress!,
-                              stopColumns: stopColumns)
-            }
+            sink.shortcut = HanRunCounter(shortcut: shortcut, lookup: vocabulary.index.lookup, tables: tables)
         }
         sorter = RowSorter(columns: model.featureCount)
     }
@@ -127,19 +185,24 @@ struct GroupCounter {
     struct HanRunCounter {
         let shortcut: ChineseRunShortcut
         let lookup: TermTable.Lookup
-        let unigrams: UnsafePointer<Int32>
-        let stopColumns: UnsafePointer<UInt64>
+        let tables: CountingTables
         var columns = RawBuffer<UInt64>(capacity: 1024)
         var ends: [Int32] = []
         var segmenterWorkspace = Segmenter.Workspace()
 
-        /// Appends column `c` (as the high half, ready to sort) unless it is -1 or a stop word:
-        /// an unconditional store and a conditional advance.
+        /// Appends column `c` (as the high half, ready to sort) unless it is -1: an
+        /// unconditional store and a conditional advance.
         @inline(__always)
         mutating func push(_ c: Int32) {
-            let keep = c >= 0 && stopColumns[Int(c) >> 6] >> UInt64(c & 63) & 1 == 0
             columns.base[columns.count] = UInt64(UInt32(bitPattern: c)) << 32
-            columns.resize(columns.count &+ (keep ? 1 : 0))
+            columns.resize(columns.count &+ (c >= 0 ? 1 : 0))
+        }
+
+        /// A column from the full vocabulary table, -1 for a stop word.
+        @inline(__always)
+        func termColumn(_ key: UInt64) -> Int32 {
+            let c = lookup.find(key)
+            return c >= 0 && tables.isStop(c) ? -1 : c
         }
 
         mutating func count(_ run: UnsafeBufferPointer<UInt32>) {
@@ -148,14 +211,14 @@ struct GroupCounter {
             columns.reserve(columns.count + 2 * n + 1)
             for p in 0..<n {
                 let cp = base[p]
-                push(cp < 0x10000 ? unigrams[Int(cp)] : lookup.find(TokenKey.unigram(cp).raw))
+                push(cp < 0x10000 ? tables.unigrams[Int(cp)] : termColumn(TokenKey.unigram(cp).raw))
             }
             if shortcut.ngramMax >= 2 && n >= 2 {
                 let ahead = 8
-                for p in 0..<min(n - 1, ahead) { lookup.prefetch(TokenKey.bigram(base[p], base[p + 1]).raw) }
+                for p in 0..<min(n - 1, ahead) { tables.prefetchBigram(TokenKey.bigram(base[p], base[p + 1]).raw) }
                 for p in 0..<(n - 1) {
-                    if p + ahead < n - 1 { lookup.prefetch(TokenKey.bigram(base[p + ahead], base[p + ahead + 1]).raw) }
-                    push(lookup.find(TokenKey.bigram(base[p], base[p + 1]).raw))
+                    if p + ahead < n - 1 { tables.prefetchBigram(TokenKey.bigram(base[p + ahead], base[p + ahead + 1]).raw) }
+                    push(tables.bigram(TokenKey.bigram(base[p], base[p + 1]).raw))
                 }
             }
             guard shortcut.mayHoldLongWords(run) else { return }
@@ -166,7 +229,7 @@ struct GroupCounter {
                 let end = Int(e)
                 if end - start > shortcut.ngramMax {
                     columns.reserve(columns.count + 1)
-                    push(lookup.find(TokenKey(base + start, count: end - start).raw))
+                    push(termColumn(TokenKey(base + start, count: end - start).raw))
                 }
                 start = end
             }
@@ -184,20 +247,25 @@ struct GroupCounter {
         let unigramLimit = UInt64(Vocabulary.unigramLimit)
         let unigramStorage = model.vocabulary?.unigramColumns ?? []
         let mask = UInt64(max(1, model.featureCount) - 1)
+        var placed = ContiguousArray<Int>()
         for g in 0..<(groupStart.count - 1) {
-            groupPacked.removeAll()
-            for d in groupStart[g] ..< groupStart[g + 1] {
+            // Every token of the group's documents as (column << 32 | document within the group),
+            // sorted once by column (stably, so documents stay in order within a column): runs of
+            // one value are a document's count of a column, runs of one column the group's.
+            let firstDocument = groupStart[g], documentCount = groupStart[g + 1] - firstDocument
+            packed.removeAll()
+            for d in firstDocument ..< groupStart[g + 1] {
+                let q = UInt64(d - firstDocument)
                 sink.keys.removeAll()
                 model.analyzer.analyze(utf8: UnsafeBufferPointer(rebasing: utf8[documents[d]]), workspace: &workspace, into: &sink)
-                // Columns of the document's tokens (high 32 bits), then sorted.
-                packed.removeAll()
                 let direct = sink.shortcut?.columns.count ?? 0
-                packed.reserve(sink.keys.count + direct)
                 let keys = sink.keys.base, n = sink.keys.count
-                let out = packed.base
+                packed.reserve(packed.count + n + direct)
+                let out = packed.base + packed.count
                 var found = 0
                 if let shortcut = sink.shortcut {
-                    out.update(from: shortcut.columns.base, count: direct)
+                    let columns = shortcut.columns.base
+                    for i in 0..<direct { out[i] = columns[i] | q }
                     found = direct
                     sink.shortcut!.columns.removeAll()
                 }
@@ -216,46 +284,60 @@ struct GroupCounter {
                         }
                         // Unconditional store, conditional advance: whether a token is in the
                         // vocabulary is a coin toss a branch would keep mispredicting.
-                        out[found] = UInt64(UInt32(bitPattern: c)) << 32
+                        out[found] = UInt64(UInt32(bitPattern: c)) << 32 | q
                         found &+= c >= 0 ? 1 : 0
                     }
                 }
-                packed.resize(found)
-                sorter.sort(packed.base, count: found)
-                // Run ends without branches (each entry overwrites its run's end until the next
-                // column starts a new run), then the runs: the document's row, and (column,
-                // count) entries for its group.
-                let p = packed.base
-                ends.reserve(found)
-                var runs = 0
-                for i in 0..<found {
-                    let column = p[i] >> 32
-                    ends[runs] = i &+ 1
-                    runs &+= i &+ 1 == found || p[i &+ 1] >> 32 != column ? 1 : 0
-                }
-                var previous = 0
-                for r in 0..<runs {
-                    let end = ends[r], column = p[end &- 1] >> 32
-                    docIndices.append(Int32(truncatingIfNeeded: column))
-                    docValues.append(Float(end &- previous))
-                    groupPacked.append(column << 32 | UInt64(end &- previous))
-                    previous = end
-                }
-                docPointers.append(docIndices.count)
+                packed.resize(packed.count + found)
             }
-            sorter.sort(groupPacked.base, count: groupPacked.count)
-            var i = 0
-            let m = groupPacked.count, p = groupPacked.base
-            while i < m {
-                let column = p[i] >> 32
-                var total: UInt64 = 0
-                var j = i
-                while j < m && p[j] >> 32 == column { total += p[j] & 0xFFFF_FFFF; j += 1 }
-                groupIndices.append(Int32(truncatingIfNeeded: column))
-                groupValues.append(Float(total))
-                i = j
+            let m = packed.count, p = packed.base
+            sorter.sort(p, count: m)
+            // Runs without branches: each entry overwrites its run's end until the next value
+            // starts a new run.
+            ends.reserve(m)
+            var runs = 0
+            for i in 0..<m {
+                ends[runs] = i &+ 1
+                runs &+= i &+ 1 == m || p[i &+ 1] != p[i] ? 1 : 0
+            }
+            // The group's row (columns ascending), and each run's place among its document's
+            // entries (a counting sort by document keeps the columns ascending within each).
+            placed.removeAll(keepingCapacity: true)
+            placed.append(contentsOf: repeatElement(0, count: documentCount + 1))
+            var previous = 0
+            var total = 0
+            for r in 0..<runs {
+                let end = ends[r], value = p[end &- 1]
+                total &+= end &- previous
+                placed[Int(value & 0xFFFF_FFFF) + 1] += 1
+                if r &+ 1 == runs || p[ends[r &+ 1] &- 1] >> 32 != value >> 32 {
+                    groupIndices.append(Int32(truncatingIfNeeded: value >> 32))
+                    groupValues.append(Float(total))
+                    total = 0
+                }
+                previous = end
             }
             groupPointers.append(groupIndices.count)
+            for q in 0..<documentCount { placed[q + 1] += placed[q] }
+            let base = docIndices.count
+            docIndices.append(contentsOf: repeatElement(0, count: runs))
+            docValues.append(contentsOf: repeatElement(0, count: runs))
+            docIndices.withUnsafeMutableBufferPointer { indices in
+                docValues.withUnsafeMutableBufferPointer { values in
+                    previous = 0
+                    for r in 0..<runs {
+                        let end = ends[r], value = p[end &- 1]
+                        let q = Int(value & 0xFFFF_FFFF)
+                        let slot = base + placed[q]
+                        placed[q] += 1
+                        indices[slot] = Int32(truncatingIfNeeded: value >> 32)
+                        values[slot] = Float(end &- previous)
+                        previous = end
+                    }
+                }
+            }
+            // After placing, placed[q] is where document q's entries end.
+            for q in 0..<documentCount { docPointers.append(base + placed[q]) }
         }
         let columns = model.featureCount
         return GroupedCounts(
@@ -269,7 +351,6 @@ struct GroupCounter {
         sink.keys.free()
         sink.shortcut?.columns.free()
         packed.free()
-        groupPacked.free()
         ends.free()
     }
 }
