@@ -111,11 +111,12 @@ public struct TFIDFModel: Sendable {
 }
 
 /// 1 + ln(c) for small counts (most terms occur once or twice in a document).
+@usableFromInline
 let sublinearTable: [Double] = (0..<64).map { $0 == 0 ? 0 : 1 + log(Double($0)) }
 
 extension TFIDFModel {
     /// Sublinear tf, 1 + ln(c) (0 for c ≤ 0), from a table for small whole counts.
-    @inline(__always)
+    @inlinable
     public static func sublinearTF(_ c: Double) -> Double {
         guard c > 0 else { return 0 }
         if c < 64, c == c.rounded(.down) { return sublinearTable[Int(c)] }
