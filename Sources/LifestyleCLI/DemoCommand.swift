@@ -78,6 +78,7 @@ struct DemoCommand: ParsableCommand {
 
         let truth = "\(data)/truth.csv"
         var gainsPath: String?
+        var reliabilityPath: String?
         if AtomicFile.exists(truth) {
             step("4. eval: the ranking against the simulation's answer key (truth.csv: purchaser)")
             let (labels, _) = try LabelsReader.load(truth, strict: common.strict)
@@ -89,14 +90,15 @@ struct DemoCommand: ParsableCommand {
             try AtomicFile.write(outcome.metrics.gainsCSV(), to: gainsPath!)
             try AtomicFile.write(Rendering.gainsSVG(outcome.metrics, title: "Demo gains: \(outcome.metrics.positives) hidden buyers"), to: "\(out)/gains.svg")
             if let chart = Rendering.reliabilitySVG(outcome.metrics, title: "Demo reliability: score vs buyers, by decile") {
-                try AtomicFile.write(chart, to: "\(out)/reliability.svg")
+                reliabilityPath = "\(out)/reliability.svg"
+                try AtomicFile.write(chart, to: reliabilityPath!)
             }
         }
 
         step("done")
         print("model:  \(modelPath)/  (lifestyle describe \(modelPath))")
         print("scores: \(scoresPath)")
-        if let gainsPath { print("gains:  \(gainsPath), chart \(out)/gains.svg; reliability chart \(out)/reliability.svg") }
+        if let gainsPath { print("gains:  \(gainsPath), chart \(out)/gains.svg" + (reliabilityPath.map { "; reliability chart \($0)" } ?? "")) }
         print("next:   lifestyle score --model \(modelPath) --posts \(posts) --top 20")
     }
 }

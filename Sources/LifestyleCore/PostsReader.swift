@@ -119,7 +119,9 @@ public struct PostsReader {
             do {
                 switch format {
                 case .jsonl:
-                    if let quick, let (userID, text) = JSONLine.quickPost(bytes) {
+                    // Only valid UTF-8 takes the byte path: elsewhere the full parser's strings
+                    // (U+FFFD for each bad sequence) are what ids are compared by.
+                    if invalid == 0, let quick, let (userID, text) = JSONLine.quickPost(bytes) {
                         summary.kept += 1
                         try quick(bytes, userID, text, lineNumber)
                     } else if let post = try parseJSONLine(bytes, line: lineNumber, summary: &summary) {

@@ -111,7 +111,7 @@ public struct UserStream {
         let tableSize = 1 << 20
         var finished = [UInt64](repeating: 0, count: tableSize)
         outcome.summary = try PostsReader(path: path, strict: strict).forEachBytes(progress: progress) { post in
-            if hasCurrent && current.elementsEqual(post.userID) {
+            if hasCurrent && Self.sameID(current, post.userID) {
                 batch.appendPost(post.text)
                 return
             }
@@ -143,6 +143,14 @@ public struct UserStream {
             outcome.users += batch.userCount
         }
         return outcome
+    }
+
+    /// The same id as `String` compares them (canonical equivalence: é precomposed or as e and
+    /// a combining accent), on the bytes when they are equal or ASCII.
+    static func sameID(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if a.elementsEqual(b) { return true }
+        guard a.contains(where: { $0 >= 0x80 }) || b.contains(where: { $0 >= 0x80 }) else { return false }
+        return String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
     }
 
     /// FNV-1a over the UTF-8 bytes, never 0 (0 marks an empty slot).

@@ -39,7 +39,8 @@ struct RawBuffer<T: BitwiseCopyable> {
     }
 
     mutating func reserve(_ n: Int) {
-        if n > capacity { grow(to: n) }
+        // Geometric, so reserving a little more again and again stays linear overall.
+        if n > capacity { grow(to: max(n, 2 * capacity)) }
     }
 
     mutating func removeAll() { count = 0 }

@@ -75,3 +75,37 @@ import Testing
         #expect(left.isEmpty)
     }
 }
+
+/// The streaming reader groups users as strings do: an id with invalid UTF-8 is one user however
+/// its lines are parsed, and canonically equivalent ids (é precomposed or decomposed) are one.
+@Suite struct UserStreamGroupingTests {
+    @Test func idsCompareAsStrings() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lifestyle-stream-\(UInt32.random(in: 0...UInt32.max))").path
+        try AtomicFile.createDirectories(dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var bytes: [UInt8] = []
+        bytes += Array(#"{"user_id":"a"#.utf8) + [0xFF] + Array(#"","text":"x"}"#.utf8) + [0x0A]        // quick path
+        bytes += Array(#"{"user_id":"a"#.utf8) + [0xFF] + Array(#"","text":"y\"z"}"#.utf8) + [0x0A]     // escape: full parser
+        bytes += Array(#"{"user_id":"a"#.utf8) + [0xFF] + Array(#"","text":"w"}"#.utf8) + [0x0A]
+        bytes += Array("{\"user_id\":\"\u{E9}\",\"text\":\"1\"}\n".utf8)
+        bytes += Array("{\"user_id\":\"e\u{301}\",\"text\":\"2\"}\n".utf8)
+        let path = "\(dir)/posts.jsonl"
+        try AtomicFile.write(bytes, to: path)
+        var batches: [PostBatch] = []
+        let outcome = try UserStream(path: path, stopOnRegroup: true).forEachBatch { batches.append($0) }
+        let batch = try #require(batches.first)
+        #expect(batches.count == 1)
+        #expect(batch.ids == ["a\u{FFFD}", "\u{E9}"])
+        #expect(batch.userStart == [0, 3, 5])
+        #expect(String(decoding: batch.bytes[batch.text(1)], as: UTF8.self) == "y\"z")
+        #expect(outcome.regrouped == 0 && outcome.users == 2)
+
+        // A user who comes back is recognised whichever parser read either of their lines.
+        var back: [UInt8] = []
+        back += Array(#"{"user_id":"a"#.utf8) + [0xFF] + Array(#"","text":"x"}"#.utf8) + [0x0A]
+        back += Array(#"{"user_id":"b","text":"y"}"#.utf8) + [0x0A]
+        back += Array(#"{"user_id":"a"#.utf8) + [0xFF] + Array(#"","text":"y\"z"}"#.utf8) + [0x0A]
+        try AtomicFile.write(back, to: path)
+        #expect(throws: UserStream.RegroupDetected.self) { try UserStream(path: path, stopOnRegroup: true).forEachBatch { _ in } }
+    }
+}
