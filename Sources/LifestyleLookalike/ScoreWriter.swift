@@ -290,7 +290,9 @@ public final class ScoreWriter {
 
 /// Quotes a CSV field when it holds a comma, quote or newline.
 func csvField(_ s: String) -> String {
-    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    // On the bytes: cheaper than walking Characters, and a "\r\n" pair (one Character, equal to
+    // neither "\r" nor "\n") is caught too.
+    guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
 

@@ -109,3 +109,14 @@ import Testing
         #expect(throws: UserStream.RegroupDetected.self) { try UserStream(path: path, stopOnRegroup: true).forEachBatch { _ in } }
     }
 }
+
+@Suite struct CSVFieldTests {
+    @Test func quotesWhatCSVNeedsQuoted() {
+        #expect(csvField("u1") == "u1")
+        #expect(csvField("a,b") == "\"a,b\"")
+        #expect(csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(csvField("line\nbreak") == "\"line\nbreak\"")
+        #expect(csvField("crlf\r\nend") == "\"crlf\r\nend\"")  // one Character, still quoted
+        #expect(csvField("健身房") == "健身房")
+    }
+}
