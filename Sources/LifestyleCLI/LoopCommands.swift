@@ -268,7 +268,7 @@ struct EvalCommand: ParsableCommand {
     var labels: String
     @Option(help: "Only these users (one user_id a line).")
     var prospects: String?
-    @Option(help: "Gains curve CSV to write (an .svg chart is written beside it).")
+    @Option(help: "Gains curve CSV to write (an .svg chart and a …-reliability.svg chart are written beside it).")
     var gains: String?
     @Option(help: "Worker threads.")
     var threads: Int = defaultThreads

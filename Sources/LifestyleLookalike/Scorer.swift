@@ -8,7 +8,7 @@ import LifestyleVectors
 /// depend on the thread count.
 public struct Scorer: Sendable {
     public let model: LifestyleModel
-    let counter: TFIDFModel
+    /// Made once: the raw counts of every batch come from `model.vectorizer.rawCounts`.
     let plan: CountingPlan
     public let threads: Int
     public var termsPerProspect = 5
@@ -19,15 +19,7 @@ public struct Scorer: Sendable {
 
     public init(model: LifestyleModel, threads: Int = defaultThreadCount) throws {
         self.model = model
-        var single = try TermCounts.counter(for: model.vectorizer)
-        if single.configuration.threads != 1 {
-            var c = single.configuration
-            c.threads = 1
-            single = try TFIDFModel(configuration: c, analyzerSpec: single.analyzerSpec, lexicon: single.lexicon,
-                                    vocabulary: single.vocabulary, idf: single.idf, summary: single.summary)
-        }
-        counter = single
-        plan = single.countingPlan()
+        plan = model.vectorizer.countingPlan()
         self.threads = max(1, threads)
         recommended = model.cards.map { card in
             card.affinity.filter { $0.orders > 0 }
@@ -79,7 +71,7 @@ public struct Scorer: Sendable {
             for p in batch.userStart[u] ..< batch.userStart[u + 1] { documents.append(batch.text(p)) }
             start.append(documents.count)
         }
-        let grouped = batch.bytes.withUnsafeBufferPointer { counter.rawCounts(utf8: $0, documents: documents, groupStart: start, plan: plan) }
+        let grouped = batch.bytes.withUnsafeBufferPointer { model.vectorizer.rawCounts(utf8: $0, documents: documents, groupStart: start, plan: plan) }
         let postCounts = grouped.documents, counts = grouped.groups
         let x = TermCounts.weighted(counts, like: model.vectorizer)
         let k = model.clusters.k

@@ -4,9 +4,6 @@ import LifestyleVectors
 /// Raw term counts as the common currency: posts are tokenized once; a user's counts are the sum
 /// of their posts' (n-grams never cross posts), and TF-IDF rows follow from counts and idf.
 enum TermCounts {
-    /// The vectorizer's twin that returns raw counts (no idf, no sublinear tf, no norm).
-    static func counter(for tfidf: TFIDFModel) throws -> TFIDFModel { try tfidf.countingTwin() }
-
     /// Sums the rows of each group (group g = rows start[g] ..< start[g + 1]); columns stay sorted.
     static func sumRows(_ x: CSRMatrix, groups start: [Int]) -> CSRMatrix {
         var pointers = ContiguousArray<Int>([0])
@@ -109,12 +106,7 @@ enum DescriptiveTerms {
 
     /// "://" anywhere in `term`, on its bytes (`String.contains(String)` goes through NSString,
     /// a hundred times slower over a vocabulary at every model load).
-    static func containsSchemeSeparator(_ term: String) -> Bool {
-        let b = Array(term.utf8)
-        guard b.count >= 3 else { return false }
-        for i in 0...(b.count - 3) where b[i] == 0x3A && b[i + 1] == 0x2F && b[i + 2] == 0x2F { return true }
-        return false
-    }
+    static func containsSchemeSeparator(_ term: String) -> Bool { term.utf8.firstRange(of: "://".utf8) != nil }
 
     static func flags(_ tfidf: TFIDFModel) -> [Bool] {
         let lexicon = tfidf.lexicon

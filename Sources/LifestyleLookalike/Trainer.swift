@@ -169,7 +169,7 @@ public struct Trainer: Sendable {
         savedConfig.threads = 1
         let tfidf = try TFIDFModel(configuration: savedConfig, analyzerSpec: fitted.analyzerSpec, lexicon: fitted.lexicon,
                                    vocabulary: fitted.vocabulary, idf: fitted.idf, summary: fitted.summary)
-        let counter = try TermCounts.counter(for: fitted)
+        let counter = try fitted.countingTwin()
         let postCounts = counter.transform(users.posts)
         vbar.finish()
         let postX = TermCounts.weighted(postCounts, like: tfidf)

@@ -100,12 +100,7 @@ public struct TFIDFModel: Sendable {
     /// The weight of a term counted `count` times in a document, before normalisation.
     @inline(__always)
     func weight(count: Int32, column: Int) -> Double {
-        let tf: Double
-        if configuration.sublinearTF {
-            tf = count < 64 ? sublinearTable[Int(count)] : 1 + log(Double(count))
-        } else {
-            tf = Double(count)
-        }
+        let tf = configuration.sublinearTF ? Self.sublinearTF(Double(count)) : Double(count)
         return configuration.useIDF ? tf * Double(idf[column]) : tf
     }
 }

@@ -24,7 +24,7 @@ final class Scratch {
         var vc = VectorizerConfiguration()
         vc.threads = 1
         let tfidf = try TFIDFVectorizer(vc, analyzer: .microblog(TokenizerConfiguration())).fit(posts)
-        let counts = try TermCounts.counter(for: tfidf).transform(posts)
+        let counts = try tfidf.countingTwin().transform(posts)
         let users = TermCounts.weighted(TermCounts.sumRows(counts, groups: start), like: tfidf)
         let joined = tfidf.transform([posts[0] + "\n" + posts[1], posts[2] + "\n" + posts[3], posts[4] + "\n" + posts[5]])
         #expect(users.rows == 3)
