@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(
             name: "CLAPACKE", pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev", "pkg-config"])]),
-        .target(name: "CLifestyleShims"),
+        .target(name: "CLifestyleShims", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "LifestyleCore", swiftSettings: optimized),
         .target(name: "LifestyleText", dependencies: ["LifestyleCore"], swiftSettings: optimized),
         // Vectors needs no BLAS: linking OpenBLAS starts its idle server threads, which spin on the
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "LifestyleCoreTests", dependencies: ["LifestyleCore"]),
         .testTarget(name: "LifestyleTextTests", dependencies: ["LifestyleText"]),
         .testTarget(name: "LifestyleVectorsTests", dependencies: ["LifestyleVectors"], exclude: ["Fixtures"]),
-        .testTarget(name: "LifestyleClusteringTests", dependencies: ["LifestyleClustering", "LifestyleVectors", "CBLAS"], exclude: ["Fixtures"]),
+        .testTarget(name: "LifestyleClusteringTests", dependencies: ["LifestyleClustering", "LifestyleVectors", "CBLAS", "CLifestyleShims"], exclude: ["Fixtures"]),
         .testTarget(name: "LifestyleCRMTests", dependencies: ["LifestyleCRM"]),
         .testTarget(name: "LifestyleLookalikeTests", dependencies: ["LifestyleLookalike", "LifestyleCRM", "LifestyleVectors"]),
         .testTarget(name: "LifestyleCLITests", dependencies: ["LifestyleCore"]),

@@ -16,7 +16,8 @@ def best(rows, kind, key, **match):
 
 
 m = next(r for r in ours if r["kind"] == "matrix")
-print(f"matrix: {m['rows']} × {m['columns']}, {m['nnz']} non-zeros ({m['csr_bytes'] / 2**20:.1f} MiB CSR)")
+print(f"matrix: {m['rows']} × {m['columns']}, {m['nnz']} non-zeros ({m['csr_bytes'] / 2**20:.1f} MiB CSR); "
+      f"sparse gather kernel: {m.get('gather_kernel', 'portable')}")
 print("\nsparse k-means, seconds per iteration (best thread setting; ours spherical, scikit-learn lloyd on the same CSR float32)")
 for k in sorted({r["k"] for r in ours if r["kind"] == "sparse"}):
     o, p = best(ours, "sparse", "iteration_s", k=k), best(peers, "sparse", "iteration_s", k=k)

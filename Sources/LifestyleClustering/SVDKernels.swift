@@ -66,11 +66,17 @@ func balancedRowRanges(_ a: CSRMatrix, parts: Int, maxRows: Int = 1024) -> [Rang
 /// entry adds v·B[j, tile] in the stored order, so every output element is the same sequence of
 /// float multiplies and adds (starting from 0) whatever the tiling or the thread that runs it.
 /// The first tile prefetches whole rows of B a few entries ahead; later tiles find them in cache.
+///
+/// Runs the AVX-512 or AVX2 kernel of `CLifestyleShims` when this process uses one (same bits).
 @inline(__always)
 func svdGather(
     rows: Range<Int>, rowPointers rp: UnsafePointer<Int>, indices idx: UnsafePointer<Int32>, values val: UnsafePointer<Float>,
-    nnz: Int, b: UnsafePointer<Float>, stride: Int, width: Int, out: UnsafeMutablePointer<Float>, outStride: Int
+    nnz: Int, b: UnsafePointer<Float>, stride: Int, width: Int, out: UnsafeMutablePointer<Float>, outStride: Int,
+    portable: Bool = false
 ) {
+    if !portable && !rows.isEmpty,
+       simdSparseGather(level: GatherKernel.level, rows: rows, rowPointers: rp, indices: idx, values: val, nnz: nnz,
+                        b: b, stride: stride, width: paddedWidth(width), out: out + rows.lowerBound * outStride, outStride: outStride) { return }
     let raw = UnsafeRawPointer(b)
     let rowBytes = width * 4
     let lookahead = 8
@@ -214,6 +220,7 @@ extension CSRMatrix {
             values.withUnsafeBufferPointer { vs in
                 let p = UncheckedSendable((rp.baseAddress!, ci.baseAddress!, vs.baseAddress!))
                 let parts = ranges.count
+                let nnz = ci.count
                 forEachItemDynamically(panels * parts, threads: threads) { item in
                     let (_, out, scratch) = ctx.value
                     let (rp, idx, val) = p.value
@@ -221,7 +228,12 @@ extension CSRMatrix {
                     let c0 = q * w
                     let panel = UnsafeRawPointer(scratch + q * bRows * w)
                     let lookahead = 8
-                    for i in ranges[item % parts] {
+                    let range = ranges[item % parts]
+                    if !range.isEmpty,
+                       simdSparseGather(level: GatherKernel.level, rows: range, rowPointers: rp, indices: idx, values: val, nnz: nnz,
+                                        b: scratch + q * bRows * w, stride: w, width: min(w, full - c0),
+                                        out: out + range.lowerBound * outStride + c0, outStride: outStride) { return }
+                    for i in range {
                         var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
                         let start = rp[i], end = rp[i + 1]
                         var e = start

@@ -1,13 +1,57 @@
+import CLifestyleShims
+import Foundation
+
 /// The CSR × dense kernel behind every sparse product here: out[i, 0..<width] = Σ_p v_p · B[j_p, 0..<width]
 /// over the stored entries (j_p, v_p) of row i, with B row-major (row stride `stride`).
 ///
-/// When `stride` is a multiple of 4 (k-means pads its feature-major centroids to that, the SVD
-/// panels to a multiple of 8), columns are processed in tiles of 32, 16, 12, 8 or 4 whose
-/// accumulators stay in SIMD registers for the whole row; otherwise a scalar loop accumulates in
-/// `out`. The next gathers are prefetched.
+/// Runs the AVX-512 or AVX2 kernel of `CLifestyleShims` when this process uses one (`GatherKernel.level`),
+/// else `portableSparseGather`; every kernel sums each lane in entry order with separately rounded
+/// products and sums, so the results are bit-identical whichever runs.
 /// - Complexity: O(nnz(rows) · width); bound by the latency of gathering rows of B.
 @inline(__always)
 func sparseGather(
+    rows: Range<Int>, rowPointers rp: UnsafePointer<Int>, indices idx: UnsafePointer<Int32>, values val: UnsafePointer<Float>,
+    nnz: Int, b: UnsafePointer<Float>, stride: Int, width: Int, out: UnsafeMutablePointer<Float>
+) {
+    if simdSparseGather(level: GatherKernel.level, rows: rows, rowPointers: rp, indices: idx, values: val, nnz: nnz,
+                        b: b, stride: stride, width: width, out: out, outStride: width) { return }
+    portableSparseGather(rows: rows, rowPointers: rp, indices: idx, values: val, nnz: nnz, b: b, stride: stride, width: width, out: out)
+}
+
+/// The AVX-512 (`level` 2) or AVX2 (1) kernel on `portableSparseGather`'s arguments, writing output
+/// rows `outStride` apart; false (nothing written) when the CPU lacks that kernel. Tests compare
+/// every kernel the CPU has against the portable one.
+func simdSparseGather(
+    level: Int32, rows: Range<Int>, rowPointers rp: UnsafePointer<Int>, indices idx: UnsafePointer<Int32>, values val: UnsafePointer<Float>,
+    nnz: Int, b: UnsafePointer<Float>, stride: Int, width: Int, out: UnsafeMutablePointer<Float>, outStride: Int
+) -> Bool {
+    guard level > 0, !rows.isEmpty else { return false }
+    return lifestyle_csr_gather(level, rows.lowerBound, rows.upperBound, rp, idx, val, nnz, b, stride, width, out, outStride) != 0
+}
+
+/// The gather kernel of this process, fixed at start-up.
+public enum GatherKernel {
+    /// 2 AVX-512F, 1 AVX2, 0 portable Swift (SSE2): the best the CPU has, or the one the
+    /// environment variable `LIFESTYLE_KERNEL` names (`portable`, `avx2`, `avx512`), capped at what the CPU has.
+    public static let level: Int32 = {
+        let best = lifestyle_gather_detected_level()
+        switch ProcessInfo.processInfo.environment["LIFESTYLE_KERNEL"]?.lowercased() {
+        case "portable": return 0
+        case "avx2": return min(best, 1)
+        default: return best
+        }
+    }()
+
+    /// "avx512", "avx2" or "portable".
+    public static var name: String { ["portable", "avx2", "avx512"][Int(level)] }
+}
+
+/// The Swift kernel (baseline SSE2): when `stride` is a multiple of 4 (k-means pads its feature-major centroids to that, the SVD
+/// panels to a multiple of 8), columns are processed in tiles of 32, 16, 12, 8 or 4 whose
+/// accumulators stay in SIMD registers for the whole row; otherwise a scalar loop accumulates in
+/// `out`. The next gathers are prefetched.
+/// - Complexity: O(nnz(rows) · width).
+func portableSparseGather(
     rows: Range<Int>, rowPointers rp: UnsafePointer<Int>, indices idx: UnsafePointer<Int32>, values val: UnsafePointer<Float>,
     nnz: Int, b: UnsafePointer<Float>, stride: Int, width: Int, out: UnsafeMutablePointer<Float>
 ) {
@@ -139,7 +183,11 @@ private func store<V: SIMD>(_ a: V, _ row: UnsafeMutablePointer<Float>, _ t0: In
 @inline(__always)
 func paddedWidth(_ k: Int) -> Int { (k + 7) & ~7 }
 
-/// Feature-major row stride for k centroids: k rounded up to a multiple of 4, the gather
-/// kernel's narrowest tile (k = 10 gathers 12 floats per non-zero instead of 16).
+/// Feature-major row stride for k centroids: k rounded up to a multiple of 16 (one 64-byte
+/// cache line per 16 centres) where the AVX-512 gather runs, whose loads cost twice as much when
+/// they straddle two lines; otherwise to a multiple of 4, the portable kernel's narrowest tile
+/// (k = 10 gathers 12 floats per non-zero instead of 16). Fixed for the process.
 @inline(__always)
-func centerStride(_ k: Int) -> Int { (k + 3) & ~3 }
+func centerStride(_ k: Int) -> Int { (k + centerStrideMultiple - 1) / centerStrideMultiple * centerStrideMultiple }
+
+let centerStrideMultiple = GatherKernel.level >= 2 ? 16 : 4

@@ -75,7 +75,7 @@ if scale > 0 {
 }
 
 let x = x1
-emit(["kind": "matrix", "rows": x.rows, "columns": x.columns, "nnz": x.nnz, "csr_bytes": x.byteSize])
+emit(["kind": "matrix", "rows": x.rows, "columns": x.columns, "nnz": x.nnz, "csr_bytes": x.byteSize, "gather_kernel": GatherKernel.name])
 if !out.isEmpty {
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     try write(Array(x.rowPointers.map { Int64($0) }), to: "\(out)/indptr.i64")

@@ -1,11 +1,22 @@
 #ifndef LIFESTYLE_SHIMS_H
 #define LIFESTYLE_SHIMS_H
-// Small C helpers Swift cannot express: software prefetch for latency-bound gathers, and the
-// renameat2 system call (variadic `syscall` is not callable from Swift).
+// Small C helpers Swift cannot express: software prefetch for latency-bound gathers, the
+// renameat2 system call (variadic `syscall` is not callable from Swift), and the CSR gather
+// kernels for AVX-512 and AVX2 chosen at run time (gather.c; Swift code is built for baseline SSE2).
 static inline void lifestyle_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 static inline void lifestyle_prefetch_write(const void *address) { __builtin_prefetch(address, 1, 3); }
 
 /// Atomically swaps two existing paths (Linux renameat2 RENAME_EXCHANGE). Returns 0 on success,
 /// -1 with errno set (ENOSYS/EINVAL where the kernel or file system cannot).
 int lifestyle_rename_exchange(const char *from, const char *to);
+
+/// CSR × dense gather: out[(i - lo) * outStride + t] = Σ_p val[p] · b[idx[p] * stride + t] for rows
+/// lo..<hi and t < width, summed in entry order with products and sums rounded separately (the
+/// portable Swift kernel's arithmetic, so results are bit-identical). Runs the AVX-512F (level 2)
+/// or AVX2 (level 1) kernel and returns 1; returns 0 and writes nothing for level 0 or a level
+/// the CPU lacks.
+int lifestyle_csr_gather(int level, long lo, long hi, const long *rp, const int *idx, const float *val, long nnz,
+                         const float *b, long stride, long width, float *out, long outStride);
+/// The best gather kernel this CPU has: 2 AVX-512F, 1 AVX2, 0 none.
+int lifestyle_gather_detected_level(void);
 #endif
