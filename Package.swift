@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(
             name: "CLAPACKE", pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev", "pkg-config"])]),
-        .target(name: "CLifestyleShims", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "CLifestyleShims", cSettings: [.unsafeFlags(["-O2", "-fno-math-errno"])]),
         .target(name: "LifestyleCore", swiftSettings: optimized),
         .target(name: "LifestyleText", dependencies: ["LifestyleCore"], swiftSettings: optimized),
         // Vectors needs no BLAS: linking OpenBLAS starts its idle server threads, which spin on the

@@ -14,7 +14,7 @@
 
 // ---------------------------------------------------------------- AVX-512F (32 zmm registers)
 
-#define Z_MAX 16   /* accumulators per pass: 256 floats */
+#define Z_MAX 24   /* accumulators per pass: 384 floats (the SVD's 266-wide panels in one pass) */
 
 __attribute__((target("avx512f"), always_inline))
 static inline void z_pass(long lo, long hi, const long *rp, const int *idx, const float *val, long nnz,
@@ -87,6 +87,7 @@ static void gather_avx512(long lo, long hi, const long *rp, const int *idx, cons
         switch (nv) {
             Z_CASE(1) Z_CASE(2) Z_CASE(3) Z_CASE(4) Z_CASE(5) Z_CASE(6) Z_CASE(7) Z_CASE(8)
             Z_CASE(9) Z_CASE(10) Z_CASE(11) Z_CASE(12) Z_CASE(13) Z_CASE(14) Z_CASE(15) Z_CASE(16)
+            Z_CASE(17) Z_CASE(18) Z_CASE(19) Z_CASE(20) Z_CASE(21) Z_CASE(22) Z_CASE(23) Z_CASE(24)
             default: break;
         }
     }

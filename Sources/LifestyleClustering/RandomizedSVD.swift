@@ -1,3 +1,4 @@
+import CLifestyleShims
 import CBLAS
 import CLAPACKE
 import LifestyleCore
@@ -146,35 +147,61 @@ public struct RandomizedSVD: Sendable {
         qv.withUnsafeBufferPointer { src in
             atqv.withUnsafeMutableBufferPointer { at.multiplyPanels(src.baseAddress!, stride: rp, width: r, into: $0.baseAddress!, outStride: rp, ranges: rangesAt, threads: threads, scratch: panelScratch) }
         }
-        // Components r × d (transposed in blocks of 64 features), then the sign convention: the
-        // largest-magnitude loading of each component is positive.
-        var components = ContiguousArray<Float>(repeating: 0, count: r * d)
+        // Components r × d with the sign convention: the largest-magnitude loading of each
+        // component (the first on ties) is positive. The signs come from one pass over the
+        // feature-major U·Σ⁻¹ (per block of 64 features, blocks merged in order), then one blocked
+        // transpose writes every component scaled and signed.
+        let block = 64
+        let blocks = (d + block - 1) / block
+        var blockBest = [Float](repeating: -1, count: blocks * r)
+        var blockArg = [Int](repeating: 0, count: blocks * r)
         var sign = [Float](repeating: 1, count: r)
-        components.withUnsafeMutableBufferPointer { cb in
-            atqv.withUnsafeBufferPointer { ub in
+        let components = atqv.withUnsafeBufferPointer { ub in
             inverse.withUnsafeBufferPointer { ib in
-            sign.withUnsafeMutableBufferPointer { sb in
-                let out = SharedPointer(cb.baseAddress!), signs = SharedPointer(sb.baseAddress!)
                 let src = UncheckedSendable((ub.baseAddress!, ib.baseAddress!))
-                let block = 64
-                forEachChunk((d + block - 1) / block, threads: threads) { b, _ in
-                    let (u, inv) = src.value
-                    let j0 = b * block, j1 = min(d, j0 + block)
-                    for c in 0..<r {
-                        let dst = out.base + c * d, f = inv[c]
-                        for j in j0..<j1 { dst[j] = u[j * rp + c] * f }
+                blockBest.withUnsafeMutableBufferPointer { bb in
+                blockArg.withUnsafeMutableBufferPointer { ba in
+                    let best = SharedPointer(bb.baseAddress!), arg = SharedPointer(ba.baseAddress!)
+                    forEachChunk(blocks, threads: threads) { b, _ in
+                        let (u, inv) = src.value
+                        let top = best.base + b * r, at = arg.base + b * r
+                        for j in (b * block)..<min(d, (b + 1) * block) {
+                            let row = u + j * rp
+                            for c in 0..<r {
+                                let v = abs(row[c] * inv[c])
+                                if v > top[c] { top[c] = v; at[c] = j }
+                            }
+                        }
                     }
+                }}
+                for c in 0..<r {
+                    var top: Float = -1, at = 0
+                    for b in 0..<blocks where blockBest[b * r + c] > top { top = blockBest[b * r + c]; at = blockArg[b * r + c] }
+                    if ub[at * rp + c] * ib[c] < 0 { sign[c] = -1 }
                 }
-                forEachChunk(r, threads: threads) { c, _ in
-                    let row = out.base + c * d
-                    var big = 0, bigAbs = abs(row[0])
-                    for j in 1..<d { let v = abs(row[j]); if v > bigAbs { big = j; bigAbs = v } }
-                    if row[big] < 0 {
-                        signs[c] = -1
-                        for j in 0..<d { row[j] = -row[j] }
+                return ContiguousArray<Float>(unsafeUninitializedCapacity: r * d) { cb, count in
+                    let out = SharedPointer(cb.baseAddress!)
+                    let negate = sign.map { $0 < 0 }
+                    // Tiles of 64 features × 16 components: 64 short row reads, 16 contiguous writes.
+                    forEachChunk(blocks, threads: threads) { b, _ in
+                        let (u, inv) = src.value
+                        let j0 = b * block, j1 = min(d, j0 + block)
+                        var c0 = 0
+                        while c0 < r {
+                            let c1 = min(r, c0 + 16)
+                            for c in c0..<c1 {
+                                let dst = out.base + c * d, f = inv[c], flip = negate[c]
+                                for j in j0..<j1 {
+                                    let value = u[j * rp + c] * f
+                                    dst[j] = flip ? -value : value
+                                }
+                            }
+                            c0 = c1
+                        }
                     }
+                    count = r * d
                 }
-            }}}
+            }
         }
         atqv = []
         var embedding = ContiguousArray<Float>(repeating: 0, count: n * r)
@@ -259,36 +286,25 @@ private func swapRows(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointe
 }
 
 /// Fills a row-major rows × columns panel (row stride `stride`; padding lanes set to 0) with standard
-/// normal deviates: Marsaglia's polar method (one log and one square root per pair, no sine or
-/// cosine), in fixed blocks of 512 rows each drawn from its own stream
+/// normal deviates, in fixed blocks of 512 rows each drawn from its own stream
 /// (`SeededGenerator.stream(seed:index:)`), so the values depend only on the seed, never on `threads`.
+///
+/// The deviates come from `lifestyle_normals_fill` (CLifestyleShims): Marsaglia's polar method on
+/// batches of 64 SplitMix64 draws (u and v on a 2⁻²³ grid in [−1, 1) from one draw; pairs with
+/// s = u² + v² outside (0, 1) rejected; u·f, v·f with f = √(−2 ln s / s)), in single precision
+/// with every operation rounded once and its own logarithm, so the values are the same on every
+/// CPU and libm; vectorised for AVX-512 or AVX2 where the CPU has them.
 func gaussianPanel(into out: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int, seed: UInt64, threads: Int) {
     let chunkRows = 512
     let chunks = (rows + chunkRows - 1) / chunkRows
     let dst = SharedPointer(out)
     forEachChunk(chunks, threads: threads) { chunk, _ in
         let r0 = chunk * chunkRows, r1 = min(rows, r0 + chunkRows)
-        var rng = SeededGenerator.stream(seed: seed, index: chunk)
-        var spare: Float = 0, haveSpare = false
+        var stream = lifestyle_normal_stream()
+        stream.state = SeededGenerator.stream(seed: seed, index: chunk).rawState
         for i in r0..<r1 {
             let row = dst.base + i * stride
-            for j in 0..<columns {
-                if haveSpare {
-                    row[j] = spare
-                    haveSpare = false
-                    continue
-                }
-                var u = 0.0, v = 0.0, s = 0.0
-                repeat {
-                    u = 2 * rng.nextUniform() - 1
-                    v = 2 * rng.nextUniform() - 1
-                    s = u * u + v * v
-                } while s >= 1 || s == 0
-                let f = (-2 * _log(s) / s).squareRoot()
-                row[j] = Float(u * f)
-                spare = Float(v * f)
-                haveSpare = true
-            }
+            lifestyle_normals_fill(&stream, row, columns)
             if stride > columns { (row + columns).initialize(repeating: 0, count: stride - columns) }
         }
     }

@@ -7,6 +7,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     public init(seed: UInt64) { state = seed }
 
+    /// The SplitMix64 state, for kernels that continue the same sequence outside Swift.
+    var rawState: UInt64 { state }
+
     @inline(__always)
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

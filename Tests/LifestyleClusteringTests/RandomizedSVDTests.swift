@@ -1,4 +1,6 @@
+import Foundation
 import CLAPACKE
+import CLifestyleShims
 import Testing
 @testable import LifestyleClustering
 import LifestyleText
@@ -113,6 +115,38 @@ import LifestyleVectors
         }
     }
 
+    /// The polar method's logarithm against Double precision over the range it sees, (2⁻⁴⁶, 1), and beyond.
+    @Test func simdLogIsWithinOneUlp() {
+        var rng = SeededGenerator(seed: 7)
+        var worst: Float = 0
+        var at: Float = 0
+        for _ in 0..<160_000 {
+            let x = Float(rng.nextUniform() + 1e-9) * Float(sign: .plus, exponent: rng.nextInt(below: 60) - 46, significand: 1)
+            let exact = log(Double(x))
+            let ulps = Float(abs(Double(lifestyle_log_positive(x)) - exact) / Double(Float(exact).ulp))
+            if ulps > worst { worst = ulps; at = x }
+        }
+        #expect(worst <= 1, "worst \(worst) ulp at \(at)")
+    }
+
+    /// The normals are the same bits whichever kernel (baseline, AVX2, AVX-512) draws them.
+    @Test func everyNormalKernelGivesTheSameBits() {
+        var reference: [[UInt32]] = []
+        for level in Int32(0)...2 {
+            var state: UInt64 = 0x5EED
+            var out = [Float](repeating: 0, count: 2 * Int(LIFESTYLE_NORMAL_BATCH))
+            var batches: [[UInt32]] = []
+            for _ in 0..<300 {
+                let n = out.withUnsafeMutableBufferPointer { lifestyle_normal_batch(level, &state, $0.baseAddress!) }
+                if n < 0 { break }
+                batches.append(out.prefix(Int(n)).map(\.bitPattern))
+            }
+            if batches.isEmpty { print("everyNormalKernelGivesTheSameBits: level \(level) not on this CPU"); continue }
+            if reference.isEmpty { reference = batches } else { #expect(batches == reference, "level \(level)") }
+        }
+        #expect(reference.count == 300 && reference.allSatisfy { $0.count % 2 == 0 && $0.count > 64 })
+    }
+
     @Test func gaussianPanelIsThreadIndependentAndStandardNormal() {
         for (rows, columns) in [(1500, 23), (1025, 266), (3, 5)] {
             let stride = paddedWidth(columns)
@@ -137,6 +171,12 @@ import LifestyleVectors
             if count > 10_000 {
                 #expect(abs(sum / count) < 0.02)
                 #expect(abs(squares / count - 1) < 0.03)
+                // Shape: P(|x| < 1) = 0.6827 and E x⁴ = 3 for a standard normal.
+                let values = (0..<rows).flatMap { i in panels[0][(i * stride)..<(i * stride + columns)] }
+                let inside = Double(values.filter { abs($0) < 1 }.count) / count
+                let fourth = values.reduce(0.0) { $0 + pow(Double($1), 4) } / count
+                #expect(abs(inside - 0.6827) < 0.005, "P(|x| < 1) = \(inside)")
+                #expect(abs(fourth - 3) < 0.15, "E x⁴ = \(fourth)")
             }
         }
     }

@@ -1,5 +1,6 @@
 #ifndef LIFESTYLE_SHIMS_H
 #define LIFESTYLE_SHIMS_H
+#include <stdint.h>
 // Small C helpers Swift cannot express: software prefetch for latency-bound gathers, the
 // renameat2 system call (variadic `syscall` is not callable from Swift), and the CSR gather
 // kernels for AVX-512 and AVX2 chosen at run time (gather.c; Swift code is built for baseline SSE2).
@@ -19,4 +20,21 @@ int lifestyle_csr_gather(int level, long lo, long hi, const long *rp, const int 
                          const float *b, long stride, long width, float *out, long outStride);
 /// The best gather kernel this CPU has: 2 AVX-512F, 1 AVX2, 0 none.
 int lifestyle_gather_detected_level(void);
+
+#define LIFESTYLE_NORMAL_BATCH 64
+/// A stream of standard normal deviates (normals.c): SplitMix64 state plus the unread rest of the last batch.
+typedef struct {
+    uint64_t state;
+    int available, next;
+    float pending[2 * LIFESTYLE_NORMAL_BATCH];
+} lifestyle_normal_stream;
+/// Writes the stream's next `count` deviates to out[0..<count]. Start a stream with
+/// `state` = a SplitMix64 state and `available` = `next` = 0.
+void lifestyle_normals_fill(lifestyle_normal_stream *stream, float *out, long count);
+/// One batch of the polar method with the kernel for `level` (0 baseline, 1 AVX2, 2 AVX-512):
+/// writes up to 2·LIFESTYLE_NORMAL_BATCH deviates and returns how many, or −1 when the CPU lacks
+/// that kernel. For tests: every level gives the same bits.
+int lifestyle_normal_batch(int level, uint64_t *state, float *out);
+/// The polar method's logarithm (positive normal floats; within 1 ulp), for tests.
+float lifestyle_log_positive(float x);
 #endif
