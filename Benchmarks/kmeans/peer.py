@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 p = argparse.ArgumentParser()
 p.add_argument("dir")
 p.add_argument("--ks", default="10,100")
+p.add_argument("--sparse-ks", default=None, help="k values for scikit-learn sparse KMeans (default: --ks; \"\" skips)")
 p.add_argument("--lsa", default="128,256")
 p.add_argument("--iterations", type=int, default=20)
 p.add_argument("--sklearn-iterations", type=int, default=10)
@@ -40,7 +41,7 @@ def emit(**kw):
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 
-for k in ints(a.ks):
+for k in ints(a.ks if a.sparse_ks is None else a.sparse_ks):
     for t in ints(a.threads):
         with threadpool_limits(t):
             km = KMeans(n_clusters=k, init="random", n_init=1, max_iter=a.sklearn_iterations, tol=0,

@@ -12,7 +12,7 @@ struct DenseInput: KMeansInput {
         self.matrix = matrix
         let d = matrix.columns
         squaredNorms = matrix.values.withUnsafeBufferPointer { v in
-            ContiguousArray((0..<matrix.rows).map { i in d == 0 ? 0 : cblas_sdot(Int32(d), v.baseAddress! + i * d, 1, v.baseAddress! + i * d, 1) })
+            ContiguousArray((0..<matrix.rows).map { i in d == 0 ? 0 : squaredNorm(v.baseAddress! + i * d, count: d) })
         }
     }
 
@@ -43,7 +43,7 @@ struct DenseInput: KMeansInput {
     func add(row i: Int, scale: Float, to target: UnsafeMutablePointer<Float>) {
         let d = dimension
         guard d > 0 else { return }
-        matrix.values.withUnsafeBufferPointer { v in cblas_saxpy(Int32(d), scale, v.baseAddress! + i * d, 1, target, 1) }
+        matrix.values.withUnsafeBufferPointer { v in addScaled(v.baseAddress! + i * d, scale, into: target, count: d) }
     }
 
     func exactDot(row i: Int, _ c: UnsafePointer<Float>) -> Double {

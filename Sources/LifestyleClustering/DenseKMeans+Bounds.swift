@@ -1,11 +1,13 @@
 import LifestyleCore
 import CBLAS
+import CLifestyleShims
 
 /// Hamerly's bounds (2010) for dense Lloyd: per row an upper bound on the distance to its own
 /// centre and a lower bound on the distance to every other centre, loosened by how far the
 /// centres moved. A row whose upper bound is below max(lower bound, half the gap from its
 /// centre to the nearest other centre) cannot change cluster and is skipped; the others are
-/// gathered and go through one `cblas_sgemm` per chunk as usual. Exact: the labels are those
+/// gathered and go through one `cblas_sgemm` per chunk as usual (a chunk where the bounds skip
+/// under a tenth of the rows goes through whole, without the copy). Exact: the labels are those
 /// of plain Lloyd (bounds carry a float-error margin), only fewer distances are computed.
 final class HamerlyBounds: @unchecked Sendable {
     let n: Int, k: Int, d: Int
@@ -18,6 +20,8 @@ final class HamerlyBounds: @unchecked Sendable {
     let gathered: UnsafeMutablePointer<Float>
     let products: UnsafeMutablePointer<Float>
     let indices: UnsafeMutablePointer<Int>
+    /// Per worker: the second smallest distance of each computed row.
+    let seconds: UnsafeMutablePointer<Float>
     let computed: UnsafeMutablePointer<Int>
     let workers: Int
     var valid = false
@@ -37,11 +41,12 @@ final class HamerlyBounds: @unchecked Sendable {
         gathered = .allocate(capacity: max(1, workers * rowsPerChunk * d))
         products = .allocate(capacity: max(1, workers * rowsPerChunk * k))
         indices = .allocate(capacity: workers * rowsPerChunk)
+        seconds = .allocate(capacity: workers * rowsPerChunk)
         computed = .allocate(capacity: max(1, fixedChunks(count: n)))
     }
 
     deinit {
-        for p in [upper, lower, halfGap, drift, gram, gathered, products] { p.deallocate() }
+        for p in [upper, lower, halfGap, drift, gram, gathered, products, seconds] { p.deallocate() }
         indices.deallocate()
         computed.deallocate()
     }
@@ -49,16 +54,19 @@ final class HamerlyBounds: @unchecked Sendable {
     /// After an update: loosens the bounds by each centre's move (`old` holds the previous centres).
     func centersMoved(from old: UnsafePointer<Float>, to centers: UnsafePointer<Float>, labels: UnsafePointer<Int32>) {
         guard valid else { return }
-        var maxDrift: Float = 0
+        // The lower bound covers the other centres only: rows of the centre that moved most lose
+        // the second-largest move (Hamerly's refinement).
+        var maxDrift: Float = 0, secondDrift: Float = 0, fastest = -1
         for c in 0..<k {
             var s: Float = 0
             for j in 0..<d { let e = centers[c * d + j] - old[c * d + j]; s += e * e }
             drift[c] = s.squareRoot()
-            maxDrift = max(maxDrift, drift[c])
+            if drift[c] > maxDrift { secondDrift = maxDrift; maxDrift = drift[c]; fastest = c } else if drift[c] > secondDrift { secondDrift = drift[c] }
         }
         for i in 0..<n where labels[i] >= 0 {
-            upper[i] += drift[Int(labels[i])]
-            lower[i] -= maxDrift
+            let a = Int(labels[i])
+            upper[i] += drift[a]
+            lower[i] -= a == fastest ? secondDrift : maxDrift
         }
     }
 
@@ -92,31 +100,42 @@ final class HamerlyBounds: @unchecked Sendable {
                         // Margin for the rounding of ‖x‖² − 2x·c + ‖c‖² in float32.
                         let margin = (1e-6 * (xn2[i] + maxC)).squareRoot()
                         let a = Int(labels[i])
-                        if upper[i] + margin <= max(halfGap[a] - margin, lower[i] - margin) {
-                            distances[i] = upper[i] * upper[i]
-                            objective += Double(distances[i])
-                            continue
-                        }
+                        if upper[i] + margin <= max(halfGap[a] - margin, lower[i] - margin) { continue }
                     }
                     idx[m] = i
                     m += 1
                 }
-                input.matrix.values.withUnsafeBufferPointer { v in
-                    for r in 0..<m { (rows + r * d).update(from: v.baseAddress! + idx[r] * d, count: d) }
+                // When the bounds skip under a tenth of the chunk, copying the other rows out costs
+                // more (memory traffic) than the GEMM saves: the chunk goes through as it lies.
+                let count = hi - lo
+                let direct = m * 10 >= count * 9
+                if direct {
+                    for r in 0..<count { idx[r] = lo + r }
+                    m = count
+                } else {
+                    var r = 0
+                    for i in lo..<hi {
+                        if r < m && idx[r] == i { r += 1; continue }
+                        distances[i] = upper[i] * upper[i]
+                        objective += Double(distances[i])
+                    }
                 }
                 let out = products + worker * rowsPerChunk * k
-                if m > 0 {
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(k), Int32(d), 1, rows, Int32(d), centers, Int32(d), 0, out, Int32(k))
+                input.matrix.values.withUnsafeBufferPointer { v in
+                    let x = v.baseAddress!
+                    if !direct { for r in 0..<m { (rows + r * d).update(from: x + idx[r] * d, count: d) } }
+                    if m > 0 {
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(k), Int32(d), 1,
+                                    direct ? x + lo * d : UnsafePointer(rows), Int32(d), centers, Int32(d), 0, out, Int32(k))
+                    }
                 }
+                let best = scratch.nearest + worker * rowsPerChunk, firsts = scratch.low + worker * rowsPerChunk
+                let seconds = self.seconds + worker * rowsPerChunk
+                lifestyle_two_nearest(GatherKernel.level, out, m, k, k, xn2.baseAddress!, idx, cn2, best, firsts, seconds)
                 var changed = 0
                 for r in 0..<m {
-                    let i = idx[r], row = out + r * k
-                    var best = 0, first = Float.infinity, second = Float.infinity
-                    for c in 0..<k {
-                        let v = max(0, xn2[i] + cn2[c] - 2 * row[c])
-                        if v < first { second = first; first = v; best = c } else if v < second { second = v }
-                    }
-                    if labels[i] != Int32(best) { changed += 1; labels[i] = Int32(best) }
+                    let i = idx[r], first = firsts[r], second = seconds[r]
+                    if labels[i] != best[r] { changed += 1; labels[i] = best[r] }
                     distances[i] = first
                     upper[i] = first.squareRoot()
                     lower[i] = second.squareRoot()

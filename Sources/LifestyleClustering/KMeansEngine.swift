@@ -1,5 +1,6 @@
 import LifestyleCore
 import CBLAS
+import CLifestyleShims
 
 /// Per-row facts the engine needs besides the matrix: the scale that makes a row unit length
 /// (spherical) or 1 (Lloyd), and 0 for rows excluded from fitting (all-zero rows, spherical).
@@ -24,12 +25,15 @@ struct RowWeights: Sendable {
 }
 
 /// Buffers reused by every assignment pass of a fit: a rows-per-chunk × k product block per
-/// worker, and one objective/changed-count slot per chunk (reduced in chunk order).
+/// worker, its rows' nearest centres and values (Lloyd), and one objective/changed-count slot per
+/// chunk (reduced in chunk order).
 final class AssignScratch: @unchecked Sendable {
     let k: Int
     let workers: Int
     let chunks: Int
     let block: UnsafeMutablePointer<Float>
+    let nearest: UnsafeMutablePointer<Int32>
+    let low: UnsafeMutablePointer<Float>
     let objective: UnsafeMutablePointer<Double>
     let changed: UnsafeMutablePointer<Int>
 
@@ -38,12 +42,16 @@ final class AssignScratch: @unchecked Sendable {
         chunks = fixedChunks(count: rows)
         workers = workerCount(chunks: chunks, threads: threads)
         block = .allocate(capacity: max(1, workers * rowsPerChunk * k))
+        nearest = .allocate(capacity: workers * rowsPerChunk)
+        low = .allocate(capacity: workers * rowsPerChunk)
         objective = .allocate(capacity: max(1, chunks))
         changed = .allocate(capacity: max(1, chunks))
     }
 
     deinit {
         block.deallocate()
+        nearest.deallocate()
+        low.deallocate()
         objective.deallocate()
         changed.deallocate()
     }
@@ -54,7 +62,8 @@ final class AssignScratch: @unchecked Sendable {
 /// summed distance and the number of labels that changed.
 ///
 /// Spherical distance is 1 − cos(xᵢ, c), with cluster c's dot products multiplied by
-/// `centerScales[c]` when given (a table of unnormalised centres); Lloyd's is ‖xᵢ‖² − 2xᵢ·c + ‖c‖² (clamped at 0). Ties
+/// `centerScales[c]` when given (a table of unnormalised centres); Lloyd's is ‖xᵢ‖² − 2xᵢ·c + ‖c‖² (clamped at 0),
+/// its smallest ‖c‖² − 2xᵢ·c found by the vectorised scan of `lifestyle_argmin_shifted`. Ties
 /// go to the lowest cluster index, so duplicate centres collapse onto the first.
 /// - Complexity: O(nnz·k) (CSR) or O(n·d·k) (dense, GEMM) per call.
 func assignRows<I: KMeansInput>(
@@ -71,6 +80,8 @@ func assignRows<I: KMeansInput>(
         let lo = chunk * rowsPerChunk, hi = min(n, lo + rowsPerChunk)
         let block = scratch.block + worker * rowsPerChunk * k
         input.dots(lo..<hi, centers: centers, aux: aux, k: k, out: block)
+        let nearest = scratch.nearest + worker * rowsPerChunk, low = scratch.low + worker * rowsPerChunk
+        if !spherical { lifestyle_argmin_shifted(GatherKernel.level, block, hi - lo, k, k, cn2, nearest, low) }
         var objective = 0.0
         var changed = 0
         weights.scale.withUnsafeBufferPointer { scale in
@@ -93,12 +104,8 @@ func assignRows<I: KMeansInput>(
                     for c in 1..<max(1, k) where row[c] > top { top = row[c]; best = c }
                     distance = max(0, 1 - top * s)
                 } else {
-                    var low = cn2[0] - 2 * row[0]
-                    for c in 1..<max(1, k) {
-                        let v = cn2[c] - 2 * row[c]
-                        if v < low { low = v; best = c }
-                    }
-                    distance = max(0, xn2[i] + low)
+                    best = Int(nearest[i - lo])
+                    distance = max(0, xn2[i] + low[i - lo])
                 }
                 if labels[i] != Int32(best) { changed += 1; labels[i] = Int32(best) }
                 distances[i] = distance
@@ -179,7 +186,7 @@ func updateCenters<I: KMeansInput>(
                         let target = centers + c * d
                         target.update(repeating: 0, count: d)
                         sparse.accumulate(rows: order + starts[c], count: members[c], scale: scale, into: target)
-                        let norm = cblas_snrm2(Int32(d), target, 1)
+                        let norm = squaredNorm(target, count: d).squareRoot()
                         if norm > 0 { cblas_sscal(Int32(d), 1 / norm, target, 1) }
                         applied?[c] = norm > 0 ? 1 / norm : 1
                     }
@@ -204,7 +211,7 @@ func updateCenters<I: KMeansInput>(
         for c in stride(from: w, to: k, by: workers) where members[c] > 0 {
             let target = centers + c * d
             if spherical {
-                let norm = cblas_snrm2(Int32(d), target, 1)
+                let norm = squaredNorm(target, count: d).squareRoot()
                 if norm > 0 { cblas_sscal(Int32(d), 1 / norm, target, 1) }
             } else {
                 cblas_sscal(Int32(d), 1 / Float(members[c]), target, 1)
@@ -233,5 +240,5 @@ func reseedEmptyClusters(counts: [Int], distances: UnsafePointer<Float>, labels:
 
 /// ‖c‖² of each centre (Float; used by the Lloyd assignment).
 func centerSquaredNorms(_ centers: UnsafePointer<Float>, k: Int, d: Int, into out: UnsafeMutablePointer<Float>) {
-    for c in 0..<k { out[c] = d == 0 ? 0 : cblas_sdot(Int32(d), centers + c * d, 1, centers + c * d, 1) }
+    for c in 0..<k { out[c] = squaredNorm(centers + c * d, count: d) }
 }

@@ -30,10 +30,13 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     let bounds: HamerlyBounds?
     /// Spherical CSR only: incremental updates of the feature-major table.
     let sparseUpdate: SphericalSparseUpdate?
+    /// Dense Lloyd only: centres from Double sums moved by the rows that changed cluster.
+    let denseUpdate: DenseLloydUpdate?
     /// Spherical CSR only: the factor each centre of the last full update was scaled by.
     let appliedScales: UnsafeMutablePointer<Float>
+    let incremental: Bool
 
-    /// `incremental: false` makes every spherical CSR update a full one (tests compare the two).
+    /// `incremental: false` makes every spherical CSR and dense Lloyd update a full one (tests compare the two).
     init(input: I, weights: RowWeights, spherical: Bool, k: Int, threads: Int, pruning: Bool = false, incremental: Bool = true) {
         self.input = input
         self.weights = weights
@@ -52,6 +55,8 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
         scratch = AssignScratch(rows: n, k: k, threads: threads)
         bounds = (!spherical && pruning && input is DenseInput && k > 1) ? HamerlyBounds(rows: n, k: k, d: d, threads: threads) : nil
         sparseUpdate = (spherical && incremental && input is SparseInput && d > 0) ? SphericalSparseUpdate(rows: n, d: d, k: k) : nil
+        self.incremental = incremental
+        denseUpdate = (!spherical && input is DenseInput && d > 0) ? DenseLloydUpdate(rows: n, k: k, d: d) : nil
         appliedScales = .allocate(capacity: max(1, k))
     }
 
@@ -84,6 +89,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
         labels.initialize(repeating: -2, count: max(1, n))
         bounds?.valid = false
         sparseUpdate?.reset()
+        denseUpdate?.reset()
         aux.initialize(repeating: 0, count: auxCount)
         _ = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
         var history: [KMeansIteration] = []
@@ -124,8 +130,12 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
                     sparseUpdate.normalize(table: aux, threads: threads)
                     centersStale = false
                 }
-                _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, threads: threads,
-                                  appliedScales: sparseUpdate == nil ? nil : appliedScales)
+                if let denseUpdate, let dense = input as? DenseInput {
+                    _ = denseUpdate.update(dense, labels: source, centers: centers, threads: threads, incremental: incremental)
+                } else {
+                    _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, threads: threads,
+                                      appliedScales: sparseUpdate == nil ? nil : appliedScales)
+                }
                 bounds?.centersMoved(from: aux, to: centers, labels: labels)
                 shift = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
                 sparseUpdate?.rebuilt(labels: source, scales: appliedScales)

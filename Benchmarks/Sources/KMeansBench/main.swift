@@ -2,7 +2,7 @@
 // k-means on the LSA vectors, and a ×S scale run. Writes the matrices it used into --out so the
 // Python peers (Benchmarks/kmeans/peer.py) run on exactly the same data; prints JSON lines.
 //
-// Usage: KMeansBench <reviews.tsv> --out DIR [--ks 10,100] [--lsa 128,256] [--iterations 20]
+// Usage: KMeansBench <reviews.tsv> --out DIR [--ks 10,100] [--sparse-ks K,…] [--lsa 128,256] [--iterations 20]
 //                    [--threads 1,2] [--power-iterations 5] [--repeat 3]
 // Each k-means measurement is the best of --repeat fits (the machine's cores are shared).
 //        KMeansBench <reviews.tsv> --scale 16 [--k 100]      (one sparse iteration at ×16, peak RSS)
@@ -22,7 +22,9 @@ var args = Array(CommandLine.arguments.dropFirst())
 func ints(_ s: String) -> [Int] { s.split(separator: ",").compactMap { Int($0) } }
 
 let out = option("--out", "")
-let ks = ints(option("--ks", "10,100"))
+let ksOption = option("--ks", "10,100")
+let ks = ints(ksOption)
+let sparseKs = ints(option("--sparse-ks", ksOption))   // "" skips the sparse runs
 let lsaDims = ints(option("--lsa", "128,256"))
 let iterations = Int(option("--iterations", "20"))!
 let threadSettings = ints(option("--threads", "1,2"))
@@ -99,7 +101,7 @@ func bestOf(_ r: Int, _ fit: () throws -> KMeansModel) rethrows -> KMeansModel {
 }
 
 // Sparse spherical k-means: mean seconds per iteration (assignment + update), random init.
-for k in ks {
+for k in sparseKs {
     for t in threadSettings {
         let m = try bestOf(repeats) { try KMeans(.init(k: k, maxIterations: iterations, tolerance: 0, seed: 0, initialization: .random, threads: t)).fit(x) }
         emit(["kind": "sparse", "k": k, "threads": t, "iterations": m.iterations, "iteration_s": meanSeconds(m, \.seconds),

@@ -3,7 +3,8 @@
 #include <stdint.h>
 // Small C helpers Swift cannot express: software prefetch for latency-bound gathers, the
 // renameat2 system call (variadic `syscall` is not callable from Swift), and the CSR gather
-// kernels for AVX-512 and AVX2 chosen at run time (gather.c; Swift code is built for baseline SSE2).
+// kernels for AVX-512 and AVX2 chosen at run time (gather.c; Swift code is built for baseline SSE2),
+// dense k-means' nearest-centre scans (nearest.c) and the SVD's Gaussian deviates (normals.c).
 static inline void lifestyle_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 static inline void lifestyle_prefetch_write(const void *address) { __builtin_prefetch(address, 1, 3); }
 
@@ -20,6 +21,23 @@ int lifestyle_csr_gather(int level, long lo, long hi, const long *rp, const int 
                          const float *b, long stride, long width, float *out, long outStride);
 /// The best gather kernel this CPU has: 2 AVX-512F, 1 AVX2, 0 none.
 int lifestyle_gather_detected_level(void);
+
+/// Dense Lloyd's nearest-centre scan (nearest.c): for rows r < m of `block` (row r at block + r·ld,
+/// k values x·c), best[r] = the first c with the smallest cn2[c] − 2·block[c], low[r] = that value.
+/// `level` as for the gather (capped at what the CPU has, 0 scalar); every level gives the same results.
+void lifestyle_argmin_shifted(int level, const float *block, long m, long k, long ld, const float *cn2, int32_t *best, float *low);
+/// Hamerly's scan: v_c = max(0, (‖x‖² + cn2[c]) − 2·block[c]) with ‖x‖² = xn2[rows[r]] (or xn2[r]
+/// when `rows` is NULL); best[r] = the first c with the smallest v, first[r] = that v, second[r] =
+/// the second smallest of all v (equal to first[r] when the smallest occurs twice).
+void lifestyle_two_nearest(int level, const float *block, long m, long k, long ld, const float *xn2, const long *rows, const float *cn2,
+                           int32_t *best, float *first, float *second);
+
+/// Dense Lloyd's per-cluster Double sums, columns j0..<j1 of rows d floats long: for r < count and
+/// i = rows[r] (or r when `rows` is NULL), subtracts x_i from sums[from[i]] when `from` is given
+/// and from[i] ≥ 0, then adds it to sums[to[i]] when to[i] ≥ 0. Each element is converted exactly
+/// and added once, in row order: every level gives the same bits.
+void lifestyle_lloyd_sums(int level, const float *x, long d, long j0, long j1, const long *rows, long count,
+                          const int32_t *from, const int32_t *to, double *sums);
 
 #define LIFESTYLE_NORMAL_BATCH 64
 /// A stream of standard normal deviates (normals.c): SplitMix64 state plus the unread rest of the last batch.
