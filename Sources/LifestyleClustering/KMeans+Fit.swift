@@ -67,16 +67,6 @@ extension KMeans {
     }
 }
 
-/// Runs `body` with OpenBLAS on one thread (our own chunks are the parallelism; nested BLAS
-/// threads would oversubscribe the cores), restoring the previous setting afterwards.
-/// The setting is process-global.
-func withPinnedBLAS<R>(_ body: () throws -> R) rethrows -> R {
-    let previous = openblas_get_num_threads()
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(previous) }
-    return try body()
-}
-
 /// Distinct included rows, counting up to `atLeast` (early exit); rows compare by a 64-bit hash
 /// of their contents.
 func distinctRowCount<I: KMeansInput>(_ input: I, weights: RowWeights, atLeast: Int) -> Int {

@@ -121,10 +121,13 @@ public struct RandomizedSVD: Sendable {
         // Bᵀ = U_b Σ V_bᵀ from the eigenpairs of the small Gram matrix BBᵀ = ZᵀZ = V_b Σ² V_bᵀ
         // (ℓ × ℓ, in Double); then U_b = Z V_b Σ⁻¹ and A·V = Q·V_b·Σ.
         var gram = [Float](repeating: 0, count: l * l)
-        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(d), 1, z, Int32(ld), 0, &gram, Int32(l))
-        var g = gram.map { Double($0) }
+        var g: [Double] = []
         var w = [Double](repeating: 0, count: l)
-        let info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(l), &g, Int32(l), &w)
+        let info = withNaturalBLAS { () -> Int32 in
+            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(l), Int32(d), 1, z, Int32(ld), 0, &gram, Int32(l))
+            g = gram.map { Double($0) }
+            return LAPACKE_dsyevd(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "U")), Int32(l), &g, Int32(l), &w)
+        }
         guard info == 0 else { throw RuntimeFailure("LAPACKE_dsyevd failed (info=\(info)) on a \(l) × \(l) Gram matrix") }
         var s = [Float](repeating: 0, count: r)
         var inverse = [Float](repeating: 0, count: r)     // Σ⁻¹ (0 for σ ≈ 0)
@@ -140,7 +143,9 @@ public struct RandomizedSVD: Sendable {
         // sparse product instead of a d × ℓ × r dense product).
         let rp = paddedWidth(r)
         var qv = [Float](repeating: 0, count: n * rp)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(r), Int32(l), 1, y, Int32(ld), vb, Int32(r), 0, &qv, Int32(rp))
+        withNaturalBLAS {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(r), Int32(l), 1, y, Int32(ld), vb, Int32(r), 0, &qv, Int32(rp))
+        }
         y = []
         var atqv = z   // reuses Z's pages (d × ld ≥ d × rp); Z is no longer needed
         z = []
@@ -243,7 +248,7 @@ func luNormalize(_ m: inout [Float], rows: Int, columns c: Int, stride ld: Int,
     var pivots = [Int32](repeating: 0, count: c)
     let info = m.withUnsafeMutableBufferPointer { b -> Int32 in
         transposeToColumnMajor(b.baseAddress!, rows: rows, columns: c, stride: ld, into: scratch, threads: threads)
-        let info = LAPACKE_sgetrf_work(LAPACK_COL_MAJOR, Int32(rows), Int32(c), scratch, Int32(rows), &pivots)
+        let info = withNaturalBLAS { LAPACKE_sgetrf_work(LAPACK_COL_MAJOR, Int32(rows), Int32(c), scratch, Int32(rows), &pivots) }
         if info >= 0 { transposeToRowMajor(scratch, rows: rows, columns: c, into: b.baseAddress!, stride: ld, threads: threads) }
         return info
     }
@@ -271,9 +276,11 @@ func orthonormalize(_ m: inout [Float], rows: Int, columns c: Int, stride ld: In
     var info: Int32 = 0
     m.withUnsafeMutableBufferPointer { b in
         transposeToColumnMajor(b.baseAddress!, rows: rows, columns: c, stride: ld, into: scratch, threads: threads)
-        info = LAPACKE_sgeqrf(LAPACK_COL_MAJOR, Int32(rows), Int32(c), scratch, Int32(rows), &tau)
-        guard info == 0 else { return }
-        info = LAPACKE_sorgqr(LAPACK_COL_MAJOR, Int32(rows), Int32(c), Int32(c), scratch, Int32(rows), &tau)
+        info = withNaturalBLAS {
+            let qr = LAPACKE_sgeqrf(LAPACK_COL_MAJOR, Int32(rows), Int32(c), scratch, Int32(rows), &tau)
+            guard qr == 0 else { return qr }
+            return LAPACKE_sorgqr(LAPACK_COL_MAJOR, Int32(rows), Int32(c), Int32(c), scratch, Int32(rows), &tau)
+        }
         guard info == 0 else { return }
         transposeToRowMajor(scratch, rows: rows, columns: c, into: b.baseAddress!, stride: ld, threads: threads)
     }

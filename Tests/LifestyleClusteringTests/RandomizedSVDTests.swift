@@ -181,3 +181,36 @@ import LifestyleVectors
         }
     }
 }
+
+/// OpenBLAS's thread count is process-wide: k-means fits pin it to one thread while they run. A
+/// randomised SVD running at the same time must still give the bits it gives alone (its LAPACK
+/// calls wait for the pinned sections and run at the start-up count).
+@Suite struct BLASThreadGateTests {
+    @Test func svdIsUnchangedByConcurrentPinnedSections() async throws {
+        let a = RandomizedSVDTests().randomSparse(rows: 1500, columns: 600, seed: 8)
+        let alone = try RandomizedSVD(.init(components: 40, powerIterations: 4, seed: 5, threads: 2)).fit(a)
+        let stop = ManagedFlag()
+        async let noise: Void = Task.detached {
+            // A stream of short pinned sections, as k-means fits make.
+            while !stop.value { withPinnedBLAS { usleep(200) } }
+        }.value
+        var fits: [TruncatedSVDModel] = []
+        for t in [1, 2, 2] { fits.append(try RandomizedSVD(.init(components: 40, powerIterations: 4, seed: 5, threads: t)).fit(a)) }
+        stop.value = true
+        await noise
+        for m in fits {
+            #expect(m.singularValues.map(\.bitPattern) == alone.singularValues.map(\.bitPattern))
+            #expect(m.components.map(\.bitPattern) == alone.components.map(\.bitPattern))
+        }
+    }
+}
+
+/// A flag one task sets and another polls.
+final class ManagedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    var value: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return flag }
+        set { lock.lock(); flag = newValue; lock.unlock() }
+    }
+}
