@@ -228,9 +228,9 @@ final class SphericalSparseUpdate: @unchecked Sendable {
                     table[at] = o + amount
                 }
                 for e in first..<end {
-                    if e &+ 8 < end {
-                        // The first touches miss the cache: fetch the entries 8 ahead.
-                        let ahead = list[e &+ 8]
+                    if e &+ 48 < end {
+                        // The first touches miss the cache: fetch the entries 48 ahead.
+                        let ahead = list[e &+ 48]
                         let at = table + Int(ahead.feature) &* kp
                         lifestylePrefetch(UnsafePointer(at + Int(old[Int(ahead.row)])))
                         lifestylePrefetch(UnsafePointer(at + Int(labels[Int(ahead.row)])))
