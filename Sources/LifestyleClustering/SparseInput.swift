@@ -153,18 +153,9 @@ struct SparseInput: KMeansInput {
             var r = 0
             while r < count {
                 let i = Int(list[r])
-                if r &+ 2 < count {
-                    // The cluster's rows are scattered over the matrix: fetch the row after next
-                    // (its indices and values, up to four lines each) while this one is added.
-                    let ahead = Int(list[r &+ 2])
-                    let lo = rp[ahead], hi = rp[ahead &+ 1]
-                    var p = lo
-                    while p < hi && p < lo &+ 64 {
-                        lifestylePrefetchRaw(UnsafeRawPointer(ci + p))
-                        lifestylePrefetchRaw(UnsafeRawPointer(vs + p))
-                        p &+= 16
-                    }
-                }
+                // The cluster's rows are scattered over the matrix: fetch the row after next
+                // (its indices and values, up to four lines each) while this one is added.
+                if r &+ 2 < count { prefetchRow(Int(list[r &+ 2]), rp, ci, vs) }
                 let s = scale[i]
                 var p = rp[i]
                 let end = rp[i &+ 1]

@@ -157,7 +157,10 @@ final class SphericalSparseUpdate: @unchecked Sendable {
             let (rp, ci, vs, rows, slots) = (rpb.baseAddress!, cib.baseAddress!, vsb.baseAddress!, chb.baseAddress!, SharedPointer(sb.baseAddress!))
             forEachChunk(segments, threads: threads) { g, _ in
                 let counts = slots.base + g &* blocks
-                for r in (g &* segment)..<min(changedCount, (g &+ 1) &* segment) {
+                let last = min(changedCount, (g &+ 1) &* segment)
+                for r in (g &* segment)..<last {
+                    // The changed rows are scattered over the matrix: fetch the row after next.
+                    if r &+ 2 < last { prefetchRow(Int(rows[r &+ 2]), rp, ci, nil) }
                     let i = Int(rows[r])
                     for p in rp[i]..<rp[i &+ 1] { counts[Int(ci[p]) &>> blockShift] &+= 1 }
                 }
@@ -180,7 +183,9 @@ final class SphericalSparseUpdate: @unchecked Sendable {
             let out = UncheckedSendable(entries)
             forEachChunk(segments, threads: threads) { g, _ in
                 let next = slots.base + g &* blocks
-                for r in (g &* segment)..<min(changedCount, (g &+ 1) &* segment) {
+                let last = min(changedCount, (g &+ 1) &* segment)
+                for r in (g &* segment)..<last {
+                    if r &+ 2 < last { prefetchRow(Int(rows[r &+ 2]), rp, ci, vs) }
                     let row = rows[r]
                     let i = Int(row)
                     let s = rowScale[i]
@@ -277,4 +282,16 @@ struct ChangedEntry {
     var feature: Int32
     var row: Int32
     var value: Float
+}
+
+/// Prefetches the first lines (up to 64 entries) of row i's indices and, when given, values.
+@inline(__always)
+func prefetchRow(_ i: Int, _ rp: UnsafePointer<Int>, _ ci: UnsafePointer<Int32>, _ vs: UnsafePointer<Float>?) {
+    let lo = rp[i], hi = min(rp[i &+ 1], lo &+ 64)
+    var p = lo
+    while p < hi {
+        lifestylePrefetchRaw(UnsafeRawPointer(ci + p))
+        if let vs { lifestylePrefetchRaw(UnsafeRawPointer(vs + p)) }
+        p &+= 16
+    }
 }
