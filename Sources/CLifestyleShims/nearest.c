@@ -1,6 +1,7 @@
 // The nearest-centre scans of dense Lloyd k-means (see lifestyle_shims.h): after one sgemm has
 // written x·c for a block of rows, find each row's smallest ‖c‖² − 2x·c (and, for Hamerly's
-// bounds, the two smallest squared distances). The AVX-512F and AVX2 kernels keep one running
+// bounds, the second smallest too; both scans compare the same values, so Hamerly's labels are
+// plain Lloyd's). The AVX-512F and AVX2 kernels keep one running
 // minimum per lane and merge the lanes at the end; every value is computed with the scalar
 // loop's operations in the same order (2·x·c is exact, the sum is rounded once), and ties go to
 // the lowest centre index, so every level returns exactly what the scalar loop returns.
@@ -31,21 +32,25 @@ __attribute__((unused)) static int nearest_level(int level) {
 
 static inline float row_norm(const float *xn2, const long *rows, long r) { return xn2[rows ? rows[r] : r]; }
 
+static inline float clamp_distance(float x2, float u) {
+    const float t = x2 + u;
+    return t >= 0 ? t : 0;   // also maps NaN to 0
+}
+
 static void two_nearest_scalar(const float *block, long m, long k, long ld, const float *xn2, const long *rows, const float *cn2,
                                int32_t *best, float *first, float *second) {
     for (long r = 0; r < m; r++) {
         const float *row = block + r * ld;
-        const float x2 = row_norm(xn2, rows, r);
         long b = 0;
         float f = INFINITY, s = INFINITY;
         for (long c = 0; c < k; c++) {
-            const float t = x2 + cn2[c] - 2 * row[c];
-            const float v = t >= 0 ? t : 0;   // Swift's max(0, t), MAXPS(0, t): −0 stays −0
-            if (v < f) { s = f; f = v; b = c; } else if (v < s) { s = v; }
+            const float u = cn2[c] - 2 * row[c];
+            if (u < f) { s = f; f = u; b = c; } else if (u < s) { s = u; }
         }
+        const float x2 = row_norm(xn2, rows, r);
         best[r] = (int32_t)b;
-        first[r] = f;
-        second[r] = s;
+        first[r] = clamp_distance(x2, f);
+        second[r] = clamp_distance(x2, s);
     }
 }
 
@@ -88,31 +93,29 @@ static void argmin_avx512(const float *block, long m, long k, long ld, const flo
 __attribute__((target("avx512f")))
 static void two_nearest_avx512(const float *block, long m, long k, long ld, const float *xn2, const long *rows, const float *cn2,
                                int32_t *best, float *first, float *second) {
-    const __m512 two = _mm512_set1_ps(2.0f), inf = _mm512_set1_ps(INFINITY), zero = _mm512_setzero_ps();
+    const __m512 two = _mm512_set1_ps(2.0f), inf = _mm512_set1_ps(INFINITY);
     const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m512i step = _mm512_set1_epi32(16), none = _mm512_set1_epi32(INT32_MAX);
     const long whole = k & ~15L;
     const __mmask16 tail = (__mmask16)((1u << (k & 15)) - 1);
     for (long r = 0; r < m; r++) {
         const float *row = block + r * ld;
-        const __m512 x2 = _mm512_set1_ps(row_norm(xn2, rows, r));
         __m512 fv = inf, sv = inf;
         __m512i bi = _mm512_setzero_si512(), ci = lanes;
         for (long c = 0; c < whole; c += 16) {
-            const __m512 v = _mm512_max_ps(zero, _mm512_sub_ps(_mm512_add_ps(x2, _mm512_loadu_ps(cn2 + c)),
-                                                               _mm512_mul_ps(two, _mm512_loadu_ps(row + c))));
-            const __mmask16 lt = _mm512_cmp_ps_mask(v, fv, _CMP_LT_OQ);
-            sv = _mm512_mask_mov_ps(_mm512_min_ps(sv, v), lt, fv);
-            fv = _mm512_mask_mov_ps(fv, lt, v);
+            const __m512 u = _mm512_sub_ps(_mm512_loadu_ps(cn2 + c), _mm512_mul_ps(two, _mm512_loadu_ps(row + c)));
+            const __mmask16 lt = _mm512_cmp_ps_mask(u, fv, _CMP_LT_OQ);
+            sv = _mm512_mask_mov_ps(_mm512_min_ps(sv, u), lt, fv);
+            fv = _mm512_mask_mov_ps(fv, lt, u);
             bi = _mm512_mask_mov_epi32(bi, lt, ci);
             ci = _mm512_add_epi32(ci, step);
         }
         if (tail) {
-            const __m512 v = _mm512_max_ps(zero, _mm512_sub_ps(_mm512_add_ps(x2, _mm512_maskz_loadu_ps(tail, cn2 + whole)),
-                                                               _mm512_mul_ps(two, _mm512_maskz_loadu_ps(tail, row + whole))));
-            const __mmask16 lt = _mm512_mask_cmp_ps_mask(tail, v, fv, _CMP_LT_OQ);
-            sv = _mm512_mask_mov_ps(sv, tail, _mm512_mask_mov_ps(_mm512_min_ps(sv, v), lt, fv));
-            fv = _mm512_mask_mov_ps(fv, lt, v);
+            // Lanes past k load ‖c‖² = +∞ (and x·c = 0): +∞ changes neither minimum.
+            const __m512 u = _mm512_sub_ps(_mm512_mask_loadu_ps(inf, tail, cn2 + whole), _mm512_mul_ps(two, _mm512_maskz_loadu_ps(tail, row + whole)));
+            const __mmask16 lt = _mm512_cmp_ps_mask(u, fv, _CMP_LT_OQ);
+            sv = _mm512_mask_mov_ps(_mm512_min_ps(sv, u), lt, fv);
+            fv = _mm512_mask_mov_ps(fv, lt, u);
             bi = _mm512_mask_mov_epi32(bi, lt, ci);
         }
         const float f = _mm512_reduce_min_ps(fv);
@@ -122,9 +125,10 @@ static void two_nearest_avx512(const float *block, long m, long k, long ld, cons
         const __mmask16 winner = _mm512_cmpeq_epi32_mask(bi, _mm512_set1_epi32(b)) & at;
         const float others = _mm512_reduce_min_ps(_mm512_mask_mov_ps(fv, winner, inf));
         const float s = _mm512_reduce_min_ps(sv);
+        const float x2 = row_norm(xn2, rows, r);
         best[r] = b;
-        first[r] = f;
-        second[r] = others < s ? others : s;
+        first[r] = clamp_distance(x2, f);
+        second[r] = clamp_distance(x2, others < s ? others : s);
     }
 }
 
@@ -188,25 +192,22 @@ static void two_nearest_avx2(const float *block, long m, long k, long ld, const 
     const __m256i tail = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)rest), lanes);
     for (long r = 0; r < m; r++) {
         const float *row = block + r * ld;
-        const __m256 x2 = _mm256_set1_ps(row_norm(xn2, rows, r));
         __m256 fv = inf, sv = inf;
         __m256i bi = _mm256_setzero_si256(), ci = lanes;
         for (long c = 0; c < whole; c += 8) {
-            const __m256 v = _mm256_max_ps(zero, _mm256_sub_ps(_mm256_add_ps(x2, _mm256_loadu_ps(cn2 + c)),
-                                                               _mm256_mul_ps(two, _mm256_loadu_ps(row + c))));
-            const __m256 lt = _mm256_cmp_ps(v, fv, _CMP_LT_OQ);
-            sv = _mm256_blendv_ps(_mm256_min_ps(sv, v), fv, lt);
-            fv = _mm256_blendv_ps(fv, v, lt);
+            const __m256 u = _mm256_sub_ps(_mm256_loadu_ps(cn2 + c), _mm256_mul_ps(two, _mm256_loadu_ps(row + c)));
+            const __m256 lt = _mm256_cmp_ps(u, fv, _CMP_LT_OQ);
+            sv = _mm256_blendv_ps(_mm256_min_ps(sv, u), fv, lt);
+            fv = _mm256_blendv_ps(fv, u, lt);
             bi = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(bi), _mm256_castsi256_ps(ci), lt));
             ci = _mm256_add_epi32(ci, step);
         }
         if (rest) {
             // Lanes past k see +∞ (from ‖c‖² = +∞), which changes neither minimum.
-            const __m256 v = _mm256_max_ps(zero, _mm256_sub_ps(_mm256_add_ps(x2, tail_load(cn2 + whole, tail, inf)),
-                                                               _mm256_mul_ps(two, tail_load(row + whole, tail, zero))));
-            const __m256 lt = _mm256_cmp_ps(v, fv, _CMP_LT_OQ);
-            sv = _mm256_blendv_ps(_mm256_min_ps(sv, v), fv, lt);
-            fv = _mm256_blendv_ps(fv, v, lt);
+            const __m256 u = _mm256_sub_ps(tail_load(cn2 + whole, tail, inf), _mm256_mul_ps(two, tail_load(row + whole, tail, zero)));
+            const __m256 lt = _mm256_cmp_ps(u, fv, _CMP_LT_OQ);
+            sv = _mm256_blendv_ps(_mm256_min_ps(sv, u), fv, lt);
+            fv = _mm256_blendv_ps(fv, u, lt);
             bi = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(bi), _mm256_castsi256_ps(ci), lt));
         }
         float value[8], rest2[8];
@@ -215,16 +216,18 @@ static void two_nearest_avx2(const float *block, long m, long k, long ld, const 
         _mm256_storeu_ps(rest2, sv);
         _mm256_storeu_si256((__m256i *)index, bi);
         int lane;
-        merge_lanes(value, index, 8, &first[r], &best[r], &lane);
+        float f;
+        merge_lanes(value, index, 8, &f, &best[r], &lane);
         float s = INFINITY;
         for (int j = 0; j < 8; j++) {
             if (rest2[j] < s) s = rest2[j];
             if (j != lane && value[j] < s) s = value[j];
         }
-        second[r] = s;
+        const float x2 = row_norm(xn2, rows, r);
+        first[r] = clamp_distance(x2, f);
+        second[r] = clamp_distance(x2, s);
     }
 }
-
 
 void lifestyle_argmin_shifted(int level, const float *block, long m, long k, long ld, const float *cn2, int32_t *best, float *low) {
     if (k <= 0 || m <= 0) return;

@@ -36,8 +36,9 @@ final class DenseLloydUpdate: @unchecked Sendable {
         self.n = n
         self.k = k
         self.d = d
-        // Four pieces (two workers and room for load imbalance), fewer when k·d is large.
-        partitions = k * d <= 1 << 20 ? 4 : 1
+        // Four pieces (two workers and room for load imbalance); two, then one, when k·d is large
+        // (each piece holds k·d Doubles).
+        partitions = k * d <= 1 << 20 ? 4 : (k * d <= 1 << 23 ? 2 : 1)
         sums = .allocate(capacity: max(1, k * d))
         partials = .allocate(capacity: max(1, partitions * k * d))
         held = .allocate(capacity: max(1, n))
@@ -112,6 +113,8 @@ final class DenseLloydUpdate: @unchecked Sendable {
             for r in 0..<count { held[moved[r]] = labels[moved[r]] }
         }
         valid = true
+        // A cluster left with no rows sums to exactly 0; moving rows out may leave rounding residue.
+        for c in 0..<k where counts[c] == 0 { (sums + c * d).update(repeating: 0, count: d) }
         for c in 0..<k where counts[c] > 0 {
             let scale = Double(counts[c])
             let sum = sums + c * d, center = centers + c * d

@@ -110,7 +110,8 @@ public struct KMeans: Sendable {
 
     public let configuration: Configuration
     /// Told the Lloyd rounds done so far, out of `restarts × maxIterations` (a restart that
-    /// converges early counts as all its rounds), for a progress bar; called on the fitting thread.
+    /// converges early counts as all its rounds), for a progress bar; called on the fitting thread,
+    /// inside the fit's one-thread BLAS section: it must not run a randomised SVD, or wait for one.
     public var progress: (@Sendable (Int) -> Void)?
 
     /// Validates the data-independent values now; the rest is checked at `fit`.

@@ -45,10 +45,15 @@ protocol KMeansInput: Sendable {
 }
 
 extension KMeansInput {
-    /// Throws an `InputError` naming the first row (0-based) holding NaN or ±Inf.
+    /// Throws an `InputError` naming the first row (0-based) holding NaN or ±Inf, or whose squared
+    /// norm exceeds a quarter of the largest float (‖x‖² + ‖c‖² − 2x·c would overflow to ∞ and NaN).
     func checkFinite() throws {
         if let bad = firstNonFinite() {
             throw InputError(field: "row \(bad.row)", reason: "value \(bad.value) at column \(bad.column) is not finite (k-means needs finite values)")
+        }
+        let limit = Float.greatestFiniteMagnitude / 4
+        if let i = squaredNorms.firstIndex(where: { !($0 <= limit) }) {
+            throw InputError(field: "row \(i)", reason: "values too large: the squared norm \(squaredNorms[i]) exceeds \(limit) (scale the data down)")
         }
     }
 }

@@ -11,14 +11,14 @@ public enum KernelProbe {
         let a = (0..<(m * d)).map { _ in Float(rng.nextUniform()) }
         let b = (0..<(k * d)).map { _ in Float(rng.nextUniform()) }
         var c = [Float](repeating: 0, count: m * k)
-        let previous = openblas_get_num_threads()
-        openblas_set_num_threads(Int32(threads))
-        defer { openblas_set_num_threads(previous) }
-        var best = Double.infinity
-        for _ in 0..<max(1, repeats) {
-            let t0 = monotonicSeconds()
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(k), Int32(d), 1, a, Int32(d), b, Int32(d), 0, &c, Int32(k))
-            best = min(best, monotonicSeconds() - t0)
+        let best = withBLASThreads(threads) { () -> Double in
+            var best = Double.infinity
+            for _ in 0..<max(1, repeats) {
+                let t0 = monotonicSeconds()
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(k), Int32(d), 1, a, Int32(d), b, Int32(d), 0, &c, Int32(k))
+                best = min(best, monotonicSeconds() - t0)
+            }
+            return best
         }
         return 2 * Double(m) * Double(d) * Double(k) / best / 1e9
     }

@@ -4,7 +4,7 @@ import LifestyleCore
 
 /// Dense Lloyd's centre update from Double sums that only the changed rows move, against
 /// rebuilding every sum each round: the same labels round by round and the same centres; the
-/// same bits for 1 and 2 threads (workers split the columns); empty clusters keep their centres.
+/// same bits for 1 and 2 threads (rows go in fixed pieces combined in order); empty clusters keep their centres.
 @Suite struct DenseLloydUpdateTests {
     static func blobs(rows: Int, d: Int, groups: Int, spread: Float, seed: UInt64) -> DenseMatrix {
         var rng = SeededGenerator(seed: seed)
@@ -72,5 +72,48 @@ import LifestyleCore
         #expect(fast.labels == full.labels)
         #expect(fast.sizes.filter { $0 == 0 }.count == 3)
         #expect(fast.centers == full.centers)
+    }
+
+    /// Large k·d (two pieces instead of four), driven directly: moved rows (partitioned and direct)
+    /// against a rebuild and against means in Double; 1 and 2 threads give the same bits.
+    @Test func largeCentreTablesUseFewerPiecesAndAgree() {
+        let n = 2000, k = 1000, d = 1100
+        #expect(k * d > 1 << 20)
+        var rng = SeededGenerator(seed: 31)
+        let x = DenseMatrix(rows: n, columns: d, values: ContiguousArray((0..<(n * d)).map { _ in Float(rng.nextGaussian()) }))
+        let input = DenseInput(x)
+        let first = (0..<n).map { i in i % 97 == 5 ? Int32(-1) : Int32(rng.nextInt(below: k)) }
+        var second = first
+        for i in stride(from: 3, to: n, by: 3) where second[i] >= 0 { second[i] = Int32(rng.nextInt(below: k)) }   // ≈ 660 moved: pieces
+        var third = second
+        for i in stride(from: 7, to: n, by: 50) where third[i] >= 0 { third[i] = Int32(rng.nextInt(below: k)) }    // ≈ 40 moved: direct
+        func run(threads: Int, incremental: Bool) -> [[Float]] {
+            let update = DenseLloydUpdate(rows: n, k: k, d: d)
+            #expect(update.partitions == 2)
+            var centers = [Float](repeating: 0, count: k * d)
+            var out: [[Float]] = []
+            for labels in [first, second, third] {
+                labels.withUnsafeBufferPointer { l in
+                    centers.withUnsafeMutableBufferPointer { c in
+                        _ = update.update(input, labels: l.baseAddress!, centers: c.baseAddress!, threads: threads, incremental: incremental)
+                    }
+                }
+                out.append(centers)
+            }
+            #expect(update.incrementalUpdates == (incremental ? 2 : 0))
+            return out
+        }
+        let one = run(threads: 1, incremental: true), two = run(threads: 2, incremental: true), rebuilt = run(threads: 2, incremental: false)
+        #expect(one.map { $0.map(\.bitPattern) } == two.map { $0.map(\.bitPattern) })
+        for (a, b) in zip(two, rebuilt) { #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }) }
+        // Means in Double for a few clusters of the last labels.
+        for c in [0, 17, 999] {
+            let members = third.indices.filter { third[$0] == Int32(c) }
+            guard !members.isEmpty else { continue }
+            for j in [0, 550, 1099] {
+                let mean = members.reduce(0.0) { $0 + Double(x.values[$1 * d + j]) } / Double(members.count)
+                #expect(abs(Double(two[2][c * d + j]) - mean) <= 1e-6 * max(1, abs(mean)))
+            }
+        }
     }
 }

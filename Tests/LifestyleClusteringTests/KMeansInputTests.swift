@@ -47,6 +47,9 @@ import LifestyleVectors
         #expect(message { _ = try KMeans(.init(k: 2)).fit(x) }.hasPrefix("row 2: value nan at column 1"))
         let dense = DenseMatrix([[1, 0], [0, 1], [3, .infinity]])
         #expect(message { _ = try KMeans(.init(k: 2, algorithm: .lloyd)).fit(dense) }.hasPrefix("row 2: value inf at column 1"))
+        // Finite, but squares that overflow float: rejected before distances turn into ∞ − ∞.
+        let huge = DenseMatrix([[1, 0], [0, 1], [3e19, 1], [1, 1]])
+        #expect(message { _ = try KMeans(.init(k: 2, algorithm: .lloyd)).fit(huge) }.hasPrefix("row 2: values too large"))
     }
 
     @Test func fewerDistinctRowsThanK() throws {

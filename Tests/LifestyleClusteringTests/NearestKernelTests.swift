@@ -52,6 +52,18 @@ import CLifestyleShims
         }
     }
 
+    /// The contract in Swift: the argmin and the two smallest of u_c = ‖c‖² − 2x·c, then
+    /// max(0, ‖x‖² + u) for each (NaN counted as 0).
+    static func twoNearest(_ row: ArraySlice<Float>, cn2: [Float], x2: Float) -> (best: Int32, first: Float, second: Float) {
+        let u = zip(cn2, row).map { $0 - 2 * $1 }
+        let smallest = u.min()!
+        let at = u.firstIndex(of: smallest)!
+        var rest = u
+        rest.remove(at: at)
+        func clamp(_ v: Float) -> Float { let t = x2 + v; return t >= 0 ? t : 0 }
+        return (Int32(at), clamp(smallest), clamp(rest.min() ?? .infinity))
+    }
+
     @Test func twoNearestMatchesTheScalarContractOnEveryKernel() {
         for k in [2, 3, 7, 8, 9, 15, 16, 17, 31, 33, 100, 129] {
             let m = 41, ld = k + 5
@@ -62,14 +74,10 @@ import CLifestyleShims
                 var first = [Float](repeating: .nan, count: m), second = [Float](repeating: .nan, count: m)
                 lifestyle_two_nearest(level, block, m, k, ld, xn2, rows, cn2, &best, &first, &second)
                 for r in 0..<m {
-                    let values = (0..<k).map { c in max(0, xn2[rows[r]] + cn2[c] - 2 * block[r * ld + c]) }
-                    let smallest = values.min()!
-                    let want = values.firstIndex(of: smallest)!
-                    var rest = values
-                    rest.remove(at: want)
-                    #expect(best[r] == Int32(want), "level \(level) k \(k) row \(r)")
-                    #expect(first[r].bitPattern == smallest.bitPattern, "level \(level) k \(k) row \(r)")
-                    #expect(second[r].bitPattern == rest.min()!.bitPattern, "level \(level) k \(k) row \(r): \(second[r]) vs \(rest.min()!)")
+                    let want = Self.twoNearest(block[(r * ld)..<(r * ld + k)], cn2: cn2, x2: xn2[rows[r]])
+                    #expect(best[r] == want.best, "level \(level) k \(k) row \(r)")
+                    #expect(first[r].bitPattern == want.first.bitPattern, "level \(level) k \(k) row \(r)")
+                    #expect(second[r].bitPattern == want.second.bitPattern, "level \(level) k \(k) row \(r): \(second[r]) vs \(want.second)")
                 }
             }
         }
@@ -84,9 +92,28 @@ import CLifestyleShims
             var first = [Float](repeating: .nan, count: m), second = [Float](repeating: .nan, count: m)
             lifestyle_two_nearest(level, block, m, k, k, xn2, nil, cn2, &best, &first, &second)
             for r in 0..<m {
-                let values = (0..<k).map { c in max(0, xn2[r] + cn2[c] - 2 * block[r * k + c]) }
-                #expect(first[r] == values.min()!, "level \(level) row \(r)")
-                #expect(best[r] == Int32(values.firstIndex(of: values.min()!)!), "level \(level) row \(r)")
+                let want = Self.twoNearest(block[(r * k)..<(r * k + k)], cn2: cn2, x2: xn2[r])
+                #expect(best[r] == want.best, "level \(level) row \(r)")
+                #expect(first[r].bitPattern == want.first.bitPattern, "level \(level) row \(r)")
+                #expect(second[r].bitPattern == want.second.bitPattern, "level \(level) row \(r)")
+            }
+        }
+    }
+
+    /// Hamerly's scan and the plain one agree on every row: the same index, and the same distance
+    /// as plain Lloyd's max(0, ‖x‖² + low).
+    @Test func twoNearestAgreesWithThePlainScan() {
+        for k in [2, 9, 16, 40] {
+            let m = 50
+            let (block, cn2, xn2) = Self.block(m: m, k: k, ld: k, seed: 300 + UInt64(k))
+            for level in Self.levels {
+                var best = [Int32](repeating: -1, count: m), low = [Float](repeating: .nan, count: m)
+                lifestyle_argmin_shifted(level, block, m, k, k, cn2, &best, &low)
+                var best2 = [Int32](repeating: -1, count: m)
+                var first = [Float](repeating: .nan, count: m), second = [Float](repeating: .nan, count: m)
+                lifestyle_two_nearest(level, block, m, k, k, xn2, nil, cn2, &best2, &first, &second)
+                #expect(best == best2, "level \(level) k \(k)")
+                for r in 0..<m { #expect(first[r] == max(0, xn2[r] + low[r]), "level \(level) k \(k) row \(r)") }
             }
         }
     }
@@ -109,6 +136,12 @@ import CLifestyleShims
             var want = start
             for i in 0..<n where to[i] >= 0 { for j in j0..<j1 { want[Int(to[i]) * d + j] += Double(x[i * d + j]) } }
             #expect(reference == want, "columns \(j0)..<\(j1)")
+            var wantMoved = start
+            for i in rows {
+                if from[i] >= 0 { for j in j0..<j1 { wantMoved[Int(from[i]) * d + j] -= Double(x[i * d + j]) } }
+                if to[i] >= 0 { for j in j0..<j1 { wantMoved[Int(to[i]) * d + j] += Double(x[i * d + j]) } }
+            }
+            #expect(moved == wantMoved, "columns \(j0)..<\(j1), moved rows")
             for level in Self.levels.dropFirst() {
                 var a = start, b = start
                 lifestyle_lloyd_sums(level, x, d, j0, j1, nil, n, nil, to, &a)

@@ -1,4 +1,5 @@
 import Foundation
+import CBLAS
 import CLAPACKE
 import CLifestyleShims
 import Testing
@@ -184,28 +185,51 @@ import LifestyleVectors
 
 /// OpenBLAS's thread count is process-wide: k-means fits pin it to one thread while they run. A
 /// randomised SVD running at the same time must still give the bits it gives alone (its LAPACK
-/// calls wait for the pinned sections and run at the start-up count).
+/// calls wait for the pinned sections and run at the start-up count), and must not wait for a
+/// stream of overlapping pinned sections to end. (With one OpenBLAS thread at start-up, pinning
+/// changes nothing: skipped.)
 @Suite struct BLASThreadGateTests {
-    @Test func svdIsUnchangedByConcurrentPinnedSections() async throws {
+    @Test(.enabled(if: blasThreads.naturalThreads > 1))
+    func svdIsUnchangedByConcurrentPinnedSections() throws {
         let a = RandomizedSVDTests().randomSparse(rows: 1500, columns: 600, seed: 8)
         let alone = try RandomizedSVD(.init(components: 40, powerIterations: 4, seed: 5, threads: 2)).fit(a)
+        // Two threads of overlapping pinned sections, as concurrent k-means fits make; they give up
+        // after 30 s, so an SVD kept waiting by them shows up as a run that long.
         let stop = ManagedFlag()
-        async let noise: Void = Task.detached {
-            // A stream of short pinned sections, as k-means fits make.
-            while !stop.value { withPinnedBLAS { usleep(200) } }
-        }.value
+        let done = DispatchSemaphore(value: 0)
+        let start = Date()
+        for _ in 0..<2 {
+            Thread {
+                while !stop.value && Date().timeIntervalSince(start) < 30 { withPinnedBLAS { usleep(2000) } }
+                done.signal()
+            }.start()
+        }
         var fits: [TruncatedSVDModel] = []
         for t in [1, 2, 2] { fits.append(try RandomizedSVD(.init(components: 40, powerIterations: 4, seed: 5, threads: t)).fit(a)) }
+        let elapsed = Date().timeIntervalSince(start)
         stop.value = true
-        await noise
+        done.wait()
+        done.wait()
+        #expect(elapsed < 20, "the SVDs waited \(elapsed) s for pinned sections")
         for m in fits {
             #expect(m.singularValues.map(\.bitPattern) == alone.singularValues.map(\.bitPattern))
             #expect(m.components.map(\.bitPattern) == alone.components.map(\.bitPattern))
         }
     }
+
+    /// A pinned section may open another on the same thread (no wait even while a natural section
+    /// is queued); exclusive sections set and restore the count.
+    @Test func nestedPinnedSectionsAndExclusiveCounts() {
+        let inner = withPinnedBLAS { withPinnedBLAS { openblas_get_num_threads() } }
+        #expect(inner == 1)
+        #expect(openblas_get_num_threads() == blasThreads.naturalThreads)
+        let during = withBLASThreads(1) { openblas_get_num_threads() }
+        #expect(during == 1)
+        #expect(openblas_get_num_threads() == blasThreads.naturalThreads)
+    }
 }
 
-/// A flag one task sets and another polls.
+/// A flag one thread sets and another polls.
 final class ManagedFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var flag = false

@@ -26,9 +26,10 @@ int lifestyle_gather_detected_level(void);
 /// k values x·c), best[r] = the first c with the smallest cn2[c] − 2·block[c], low[r] = that value.
 /// `level` as for the gather (capped at what the CPU has, 0 scalar); every level gives the same results.
 void lifestyle_argmin_shifted(int level, const float *block, long m, long k, long ld, const float *cn2, int32_t *best, float *low);
-/// Hamerly's scan: v_c = max(0, (‖x‖² + cn2[c]) − 2·block[c]) with ‖x‖² = xn2[rows[r]] (or xn2[r]
-/// when `rows` is NULL); best[r] = the first c with the smallest v, first[r] = that v, second[r] =
-/// the second smallest of all v (equal to first[r] when the smallest occurs twice).
+/// Hamerly's scan: with u_c = cn2[c] − 2·block[c] (as in `lifestyle_argmin_shifted`), best[r] = the
+/// first c with the smallest u, first[r] = max(0, ‖x‖² + that u) and second[r] = max(0, ‖x‖² + the
+/// second smallest of all u) (equal to first[r] when the smallest occurs twice), where ‖x‖² =
+/// xn2[rows[r]] (or xn2[r] when `rows` is NULL); a NaN sum counts as 0 as in the scalar rule.
 void lifestyle_two_nearest(int level, const float *block, long m, long k, long ld, const float *xn2, const long *rows, const float *cn2,
                            int32_t *best, float *first, float *second);
 
