@@ -3,7 +3,10 @@ import LifestyleVectors
 
 /// One assignment/update round of a fit.
 public struct KMeansIteration: Sendable, Equatable, Codable {
-    /// Summed distance of the rows to the centres they were assigned to in this round.
+    /// Summed distance of the rows to the centres they were assigned to in this round. With bound
+    /// pruning (dense Lloyd) a row whose label the bounds settle counts with an upper bound on its
+    /// distance, so this is then an upper bound on the round's exact sum; the fit's final
+    /// `objective` is always exact.
     public let objective: Double
     /// Rows whose label changed in this round.
     public let changedLabels: Int

@@ -100,8 +100,8 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
             onRound?(iteration)
             let t0 = monotonicSeconds()
             if !spherical { centerSquaredNorms(centers, k: k, d: d, into: cn2) }
-            let (objective, changed) = assign()
-            let assigned = monotonicSeconds() - t0
+            var (objective, changed) = assign()
+            var assigned = monotonicSeconds() - t0
             if iteration > 0 && changed == 0 {
                 // Same labels give the same centres: the previous update was final.
                 history.append(KMeansIteration(objective: objective, changedLabels: 0, centerShift: 0, reseeded: 0, seconds: monotonicSeconds() - t0, assignmentSeconds: assigned))
@@ -111,6 +111,13 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
             }
             var counts = [Int](repeating: 0, count: k)
             for i in 0..<n where labels[i] >= 0 { counts[Int(labels[i])] += 1 }
+            if counts.contains(0) && boundsSkippedRows > 0 {
+                // Re-seeding picks the rows farthest from their centres: assign again without
+                // bounds for exact distances (the labels stay: the bounds are exact).
+                bounds?.valid = false
+                objective = assign().objective
+                assigned = monotonicSeconds() - t0
+            }
             var source = UnsafePointer(labels)
             var reseeded = 0
             if counts.contains(0) {
@@ -156,6 +163,12 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
             centers: ContiguousArray(UnsafeBufferPointer(start: centers, count: k * d)),
             labels: Array(UnsafeBufferPointer(start: labels, count: n)),
             sizes: sizes, objective: exactObjective(), converged: converged, history: history)
+    }
+
+    /// Rows the bounds let skip their distances in the last assignment pass.
+    var boundsSkippedRows: Int {
+        if let bounds, bounds.valid { return n - bounds.lastComputed }
+        return 0
     }
 
     /// One assignment pass, through the bounds when there are any.

@@ -43,6 +43,27 @@ import LifestyleVectors
         }
     }
 
+    @Test func boundPruningReseedsLikePlainLloyd() throws {
+        // Seven points, each repeated: random starts often put two centres on one point, the
+        // second centre's cluster empties and is re-seeded from the farthest rows, which the
+        // bounded fit must see with exact distances.
+        var rng = SeededGenerator(seed: 12)
+        let points = (0..<7).map { _ in (0..<6).map { _ in Float(rng.nextGaussian()) * 3 } }
+        let x = DenseMatrix((0..<700).map { i in points[i % 7].map { $0 + Float((i / 7) % 5) * 0.01 } })
+        var reseededFits = 0
+        for k in [5, 6, 9] {
+            for seed in UInt64(1)...6 {
+                let plain = try KMeans(.init(k: k, maxIterations: 50, seed: seed, initialization: .random, algorithm: .lloyd, threads: 2, boundPruning: false)).fit(x)
+                let pruned = try KMeans(.init(k: k, maxIterations: 50, seed: seed, initialization: .random, algorithm: .lloyd, threads: 2, boundPruning: true)).fit(x)
+                #expect(plain.history.map(\.reseeded) == pruned.history.map(\.reseeded), "k=\(k) seed \(seed)")
+                #expect(plain.labels == pruned.labels, "k=\(k) seed \(seed)")
+                #expect(plain.centroids == pruned.centroids, "k=\(k) seed \(seed)")
+                if plain.history.dropFirst().contains(where: { $0.reseeded > 0 }) { reseededFits += 1 }
+            }
+        }
+        #expect(reseededFits > 0, "no fit re-seeded after its first round")
+    }
+
     @Test func seedsDiffer() throws {
         let x = randomTopicMatrix(rows: 400, columns: 100, topics: 5, perRow: 8, seed: 2)
         let a = try KMeans(.init(k: 5, seed: 1, initialization: .random)).fit(x)
