@@ -263,27 +263,36 @@ void lifestyle_two_nearest(int level, const float *block, long m, long k, long l
 
 // ---------------------------------------------------------------- Lloyd's Double sums
 
+// s[j0..<j1] ∓= row[j0..<j1] in Double (x − y and x + (−y) are the same operation, so one
+// helper per level takes the sign).
+static inline void sums_row_scalar(double *s, const float *row, long j0, long j1, int subtract) {
+    for (long j = j0; j < j1; j++) s[j] += subtract ? -(double)row[j] : (double)row[j];
+}
+
 static void sums_scalar(const float *x, long d, long j0, long j1, const long *rows, long count,
                         const int32_t *from, const int32_t *to, double *sums) {
     for (long r = 0; r < count; r++) {
         const long i = rows ? rows[r] : r;
         const float *row = x + i * d;
-        if (from && from[i] >= 0) {
-            double *s = sums + (long)from[i] * d;
-            for (long j = j0; j < j1; j++) s[j] -= (double)row[j];
-        }
-        if (to[i] >= 0) {
-            double *s = sums + (long)to[i] * d;
-            for (long j = j0; j < j1; j++) s[j] += (double)row[j];
-        }
+        if (from && from[i] >= 0) sums_row_scalar(sums + (long)from[i] * d, row, j0, j1, 1);
+        if (to[i] >= 0) sums_row_scalar(sums + (long)to[i] * d, row, j0, j1, 0);
     }
 }
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+__attribute__((target("avx512f"), always_inline))
+static inline void sums_row_avx512(double *s, const float *row, long j0, long j1, int subtract) {
+    long j = j0;
+    for (; j + 8 <= j1; j += 8) {
+        const __m512d v = _mm512_cvtps_pd(_mm256_loadu_ps(row + j)), t = _mm512_loadu_pd(s + j);
+        _mm512_storeu_pd(s + j, subtract ? _mm512_sub_pd(t, v) : _mm512_add_pd(t, v));
+    }
+    sums_row_scalar(s, row, j, j1, subtract);
+}
+
 __attribute__((target("avx512f")))
 static void sums_avx512(const float *x, long d, long j0, long j1, const long *rows, long count,
                         const int32_t *from, const int32_t *to, double *sums) {
-    const long whole = j0 + ((j1 - j0) & ~7L);
     for (long r = 0; r < count; r++) {
         const long i = rows ? rows[r] : r;
         const float *row = x + i * d;
@@ -292,40 +301,29 @@ static void sums_avx512(const float *x, long d, long j0, long j1, const long *ro
             const char *ahead = (const char *)(x + rows[r + 4] * d + j0);
             for (long b = 0; b < (j1 - j0) * 4; b += 64) _mm_prefetch(ahead + b, _MM_HINT_T0);
         }
-        if (from && from[i] >= 0) {
-            double *s = sums + (long)from[i] * d;
-            long j = j0;
-            for (; j < whole; j += 8) _mm512_storeu_pd(s + j, _mm512_sub_pd(_mm512_loadu_pd(s + j), _mm512_cvtps_pd(_mm256_loadu_ps(row + j))));
-            for (; j < j1; j++) s[j] -= (double)row[j];
-        }
-        if (to[i] >= 0) {
-            double *s = sums + (long)to[i] * d;
-            long j = j0;
-            for (; j < whole; j += 8) _mm512_storeu_pd(s + j, _mm512_add_pd(_mm512_loadu_pd(s + j), _mm512_cvtps_pd(_mm256_loadu_ps(row + j))));
-            for (; j < j1; j++) s[j] += (double)row[j];
-        }
+        if (from && from[i] >= 0) sums_row_avx512(sums + (long)from[i] * d, row, j0, j1, 1);
+        if (to[i] >= 0) sums_row_avx512(sums + (long)to[i] * d, row, j0, j1, 0);
     }
+}
+
+__attribute__((target("avx2"), always_inline))
+static inline void sums_row_avx2(double *s, const float *row, long j0, long j1, int subtract) {
+    long j = j0;
+    for (; j + 4 <= j1; j += 4) {
+        const __m256d v = _mm256_cvtps_pd(_mm_loadu_ps(row + j)), t = _mm256_loadu_pd(s + j);
+        _mm256_storeu_pd(s + j, subtract ? _mm256_sub_pd(t, v) : _mm256_add_pd(t, v));
+    }
+    sums_row_scalar(s, row, j, j1, subtract);
 }
 
 __attribute__((target("avx2")))
 static void sums_avx2(const float *x, long d, long j0, long j1, const long *rows, long count,
                       const int32_t *from, const int32_t *to, double *sums) {
-    const long whole = j0 + ((j1 - j0) & ~3L);
     for (long r = 0; r < count; r++) {
         const long i = rows ? rows[r] : r;
         const float *row = x + i * d;
-        if (from && from[i] >= 0) {
-            double *s = sums + (long)from[i] * d;
-            long j = j0;
-            for (; j < whole; j += 4) _mm256_storeu_pd(s + j, _mm256_sub_pd(_mm256_loadu_pd(s + j), _mm256_cvtps_pd(_mm_loadu_ps(row + j))));
-            for (; j < j1; j++) s[j] -= (double)row[j];
-        }
-        if (to[i] >= 0) {
-            double *s = sums + (long)to[i] * d;
-            long j = j0;
-            for (; j < whole; j += 4) _mm256_storeu_pd(s + j, _mm256_add_pd(_mm256_loadu_pd(s + j), _mm256_cvtps_pd(_mm_loadu_ps(row + j))));
-            for (; j < j1; j++) s[j] += (double)row[j];
-        }
+        if (from && from[i] >= 0) sums_row_avx2(sums + (long)from[i] * d, row, j0, j1, 1);
+        if (to[i] >= 0) sums_row_avx2(sums + (long)to[i] * d, row, j0, j1, 0);
     }
 }
 #endif

@@ -1,32 +1,13 @@
 import LifestyleCore
 import Dispatch
 import LifestyleVectors
-import Synchronization
 
 /// Runs `body(part)` for `parts` independent work items on up to `threads` workers, handing the
 /// items out dynamically (a shared counter). Only for work whose results do not depend on which
 /// worker runs an item (disjoint outputs, no cross-item reductions), so any schedule gives the
 /// same bits.
 func forEachItemDynamically(_ parts: Int, threads: Int, _ body: (_ part: Int) -> Void) {
-    let workers = max(1, min(threads, parts))
-    if workers == 1 {
-        for p in 0..<parts { body(p) }
-        return
-    }
-    let next = Atomic<Int>(0)
-    withoutActuallyEscaping(body) { body in
-        let box = UncheckedSendable(body)
-        withUnsafePointer(to: next) { counter in
-            let shared = UncheckedSendable(counter)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let p = shared.value.pointee.wrappingAdd(1, ordering: .relaxed).oldValue
-                    if p >= parts { break }
-                    box.value(p)
-                }
-            }
-        }
-    }
+    forEachChunk(parts, threads: threads) { part, _ in body(part) }
 }
 
 /// Row ranges of about equal stored entries (plus a per-row cost), at most `maxRows` rows each:

@@ -200,7 +200,7 @@ import LifestyleVectors
         let start = Date()
         for _ in 0..<2 {
             Thread {
-                while !stop.value && Date().timeIntervalSince(start) < 30 { withPinnedBLAS { usleep(2000) } }
+                while !stop.value && Date().timeIntervalSince(start) < 30 { _ = withPinnedBLAS { usleep(2000) } }
                 done.signal()
             }.start()
         }
