@@ -128,12 +128,10 @@ func assignRows<I: KMeansInput>(
 /// while it is built; clusters go to workers by estimated cost. Otherwise worker w owns the
 /// clusters c ≡ w (mod workers) and scans the rows in ascending order, adding the ones it owns.
 /// Clusters with no rows keep their previous centre. Returns the member count per cluster.
-/// Spherical CSR also writes the factor each summed centre was scaled by (1/‖Σ‖, or 1 for a
-/// zero sum) into `appliedScales` when given.
 /// - Complexity: O(workers·n + nnz + k·d) (CSR) or O(n·d + k·d) (dense, `saxpy`).
 func updateCenters<I: KMeansInput>(
     _ input: I, weights: RowWeights, spherical: Bool, labels: UnsafePointer<Int32>, k: Int,
-    centers: UnsafeMutablePointer<Float>, threads: Int, appliedScales: UnsafeMutablePointer<Float>? = nil
+    centers: UnsafeMutablePointer<Float>, threads: Int
 ) -> [Int] {
     let n = input.rows, d = input.dimension
     var counts = [Int](repeating: 0, count: k)
@@ -144,51 +142,22 @@ func updateCenters<I: KMeansInput>(
         // Cluster by cluster: the rows of each cluster (ascending, as in the row scan below) are
         // listed by a counting sort, so one centre (d floats) is zeroed, summed, normalised and
         // scaled while it sits in L2 instead of scattering into all k centres at once.
-        var start = [Int](repeating: 0, count: k + 1)
-        for c in 0..<k { start[c + 1] = start[c] + counts[c] }
-        var order = [Int32](repeating: 0, count: max(1, start[k]))
-        var fill = start
-        for i in 0..<n where labels[i] >= 0 {
-            let c = Int(labels[i])
-            order[fill[c]] = Int32(i)
-            fill[c] += 1
-        }
+        let (start, order) = rowsByCluster(labels, rows: n, k: k)
         let starts = start
-        // Clusters go to workers largest first, each to the least loaded worker (by non-zeros
-        // to add plus the d-long passes): which worker sums a cluster does not change its sums.
-        var owned = [[Int]](repeating: [], count: workers)
-        if workers == 1 {
-            owned[0] = Array(0..<k)
-        } else {
-            var load = [Int](repeating: 0, count: workers)
-            var cost = [Int](repeating: 0, count: k)
-            sparse.matrix.rowPointers.withUnsafeBufferPointer { rp in
-                for c in 0..<k where counts[c] > 0 {
-                    var nz = 0
-                    for r in start[c]..<start[c + 1] { let i = Int(order[r]); nz += rp[i + 1] - rp[i] }
-                    cost[c] = nz + 4 * d
-                }
-            }
-            for c in (0..<k).sorted(by: { cost[$0] != cost[$1] ? cost[$0] > cost[$1] : $0 < $1 }) where counts[c] > 0 {
-                var best = 0
-                for w in 1..<workers where load[w] < load[best] { best = w }
-                owned[best].append(c)
-                load[best] += cost[c]
-            }
-        }
-        let assignment = owned
+        // Clusters go to workers by non-zeros to add plus the d-long passes.
+        let cost = (0..<k).map { c in counts[c] == 0 ? 0 : 4 * d + sparse.entryCount(ofRows: order[start[c]..<start[c + 1]]) }
+        let assignment = clusterOwners(cost: cost, workers: workers)
         order.withUnsafeBufferPointer { ob in
             weights.scale.withUnsafeBufferPointer { sb in
-                let ctx = UncheckedSendable((centers, ob.baseAddress!, sb.baseAddress!, appliedScales))
-                forEachChunk(workers, threads: threads) { w, _ in
-                    let (centers, order, scale, applied) = ctx.value
+                let ctx = UncheckedSendable((centers, ob.baseAddress!, sb.baseAddress!))
+                forEachChunk(assignment.count, threads: threads) { w, _ in
+                    let (centers, order, scale) = ctx.value
                     for c in assignment[w] where members[c] > 0 {
                         let target = centers + c * d
                         target.update(repeating: 0, count: d)
                         sparse.accumulate(rows: order + starts[c], count: members[c], scale: scale, into: target)
                         let norm = squaredNorm(target, count: d).squareRoot()
                         if norm > 0 { cblas_sscal(Int32(d), 1 / norm, target, 1) }
-                        applied?[c] = norm > 0 ? 1 / norm : 1
                     }
                 }
             }
@@ -219,6 +188,22 @@ func updateCenters<I: KMeansInput>(
         }
     }
     return counts
+}
+
+/// The rows of each cluster in ascending order (a counting sort of the labels; rows labelled −1
+/// left out): cluster c's are order[start[c]..<start[c + 1]].
+func rowsByCluster(_ labels: UnsafePointer<Int32>, rows n: Int, k: Int) -> (start: [Int], order: [Int32]) {
+    var start = [Int](repeating: 0, count: k + 1)
+    for i in 0..<n where labels[i] >= 0 { start[Int(labels[i]) + 1] += 1 }
+    for c in 0..<k { start[c + 1] += start[c] }
+    var order = [Int32](repeating: 0, count: max(1, start[k]))
+    var fill = start
+    for i in 0..<n where labels[i] >= 0 {
+        let c = Int(labels[i])
+        order[fill[c]] = Int32(i)
+        fill[c] += 1
+    }
+    return (start, order)
 }
 
 /// For each empty cluster (in index order) takes the next-farthest included row from its centre

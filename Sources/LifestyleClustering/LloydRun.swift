@@ -28,12 +28,11 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     let scratch: AssignScratch
     /// Dense Lloyd only: Hamerly bounds that skip rows which cannot change cluster.
     let bounds: HamerlyBounds?
-    /// Spherical CSR only: incremental updates of the feature-major table.
+    /// Spherical CSR only: centres kept as raw sums, moved by the rows that changed cluster
+    /// (`centers` holds the sums while a run iterates).
     let sparseUpdate: SphericalSparseUpdate?
     /// Dense Lloyd only: centres from Double sums moved by the rows that changed cluster.
     let denseUpdate: DenseLloydUpdate?
-    /// Spherical CSR only: the factor each centre of the last full update was scaled by.
-    let appliedScales: UnsafeMutablePointer<Float>
     let incremental: Bool
 
     /// `incremental: false` makes every spherical CSR and dense Lloyd update a full one (tests compare the two).
@@ -57,11 +56,10 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
         sparseUpdate = (spherical && incremental && input is SparseInput && d > 0) ? SphericalSparseUpdate(rows: n, d: d, k: k) : nil
         self.incremental = incremental
         denseUpdate = (!spherical && input is DenseInput && d > 0) ? DenseLloydUpdate(rows: n, k: k, d: d) : nil
-        appliedScales = .allocate(capacity: max(1, k))
     }
 
     deinit {
-        for p in [centers, cn2, distances, appliedScales] { p.deallocate() }
+        for p in [centers, cn2, distances] { p.deallocate() }
         freeFloats(aux)
         for p in [labels, updateLabels] { p.deallocate() }
     }
@@ -126,26 +124,19 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
                 source = UnsafePointer(updateLabels)
             }
             let shift: Double
-            if let sparseUpdate, let sparse = input as? SparseInput,
-               let moved = weights.scale.withUnsafeBufferPointer({ sparseUpdate.update(sparse, rowScale: $0.baseAddress!, labels: source, table: aux, threads: threads) }) {
-                shift = moved
+            if let sparseUpdate, let sparse = input as? SparseInput {
+                shift = weights.scale.withUnsafeBufferPointer {
+                    sparseUpdate.update(sparse, rowScale: $0.baseAddress!, labels: source, table: aux, sums: centers, threads: threads)
+                }
                 centersStale = true
             } else {
-                if let sparseUpdate, centersStale {
-                    // The full update keeps empty clusters' rows of `centers` and compares against a unit table.
-                    sparseUpdate.copyCenters(from: aux, into: centers, threads: threads)
-                    sparseUpdate.normalize(table: aux, threads: threads)
-                    centersStale = false
-                }
                 if let denseUpdate, let dense = input as? DenseInput {
                     _ = denseUpdate.update(dense, labels: source, centers: centers, threads: threads, incremental: incremental)
                 } else {
-                    _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, threads: threads,
-                                      appliedScales: sparseUpdate == nil ? nil : appliedScales)
+                    _ = updateCenters(input, weights: weights, spherical: spherical, labels: source, k: k, centers: centers, threads: threads)
                 }
                 bounds?.centersMoved(from: aux, to: centers, labels: labels)
                 shift = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)
-                sparseUpdate?.rebuilt(labels: source, scales: appliedScales)
             }
             history.append(KMeansIteration(objective: objective, changedLabels: changed, centerShift: shift, reseeded: reseeded, seconds: monotonicSeconds() - t0, assignmentSeconds: assigned))
             if shift <= tolerance { converged = true; break }

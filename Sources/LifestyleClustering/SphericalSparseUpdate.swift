@@ -1,47 +1,53 @@
 import LifestyleCore
 
-/// Incremental centre update for spherical k-means on CSR input.
+/// Centre updates for spherical k-means on CSR input, kept as raw sums.
 ///
-/// The feature-major table the assignment gathers from (`aux[j·kp + c]`, kp = `centerStride(k)`)
-/// holds, per cluster, T_c = α_c · Σ_{i ∈ c} sᵢxᵢ (sᵢ = 1/‖xᵢ‖) with a per-cluster factor α_c,
-/// and the centre is T_c / ‖T_c‖: the assignment multiplies cluster c's dot products by
-/// `inverseNorms[c]` = 1/‖T_c‖. After a full update (`rebuilt`) the table holds the normalised
-/// centres (α_c = 1/‖Σ‖ as applied, ‖T_c‖ taken as 1, so that factor is exactly 1). Later
-/// updates move only the rows whose label changed: their entries are bucketed by fixed feature
-/// block (ascending row within a bucket) and each block adds ∓α·sᵢxᵢⱼ to the old and new
-/// cluster's table entries in row order; the first touch of an entry records its old value, so
-/// ‖T_c‖² and the shift follow from the touched entries only. That is O(nnz of the changed rows)
-/// instead of O(nnz + k·d), and after the first few iterations a few percent of the rows change.
+/// Per cluster c the fit keeps T_c = Σ_{i ∈ c} sᵢxᵢ (sᵢ = 1/‖xᵢ‖) twice: row-major in `sums` (the
+/// fit's k × d centre buffer while it runs) and feature-major in the table the assignment gathers
+/// from (`aux[j·kp + c]`, kp = `centerStride(k)`). The centre is T_c/‖T_c‖: the assignment
+/// multiplies cluster c's dot products by `inverseNorms[c]` = 1/‖T_c‖.
 ///
-/// Each table entry receives its changes in ascending row order within one block, and per-block
-/// partial sums (Float) are added over blocks in block order in Double, so nothing depends on
-/// the thread count. The sums drift from a fresh summation only by float rounding (as a direct
-/// Float sum does).
+/// - A full update sums every cluster's rows, one cluster at a time (its row of `sums` stays in
+///   L2 while it is summed), then transposes `sums` into the table.
+/// - Later updates move only the rows whose label changed: each cluster's row of `sums` subtracts
+///   the rows that left it, then adds the rows that joined it (each list ascending), marking the
+///   features it changes, and only the marked entries are copied into the table. The values they
+///   replace give ‖T′ − T‖² and ‖T′‖² − ‖T‖², hence the shift of the unit centres, without a pass
+///   over all of T. That is O(nnz of the moved rows) instead of O(nnz + k·d), and after the first
+///   few rounds a few percent of the rows move.
 ///
-/// `update` returns nil, and the caller does a full update and calls `rebuilt`, when there is no
-/// valid state, when a cluster has no rows before or after (an empty cluster keeps its previous
-/// centre, which is not a sum of rows), or when so many rows changed that a full update is cheaper.
+/// Every element of `sums` gets its terms in an order fixed by the labels alone, and the copies'
+/// partial sums (Double, per fixed block of features) are added in block order, so nothing
+/// depends on the thread count. Moved sums drift from a fresh summation only by float rounding.
+///
+/// A cluster without rows keeps its previous T (not a sum of rows), so an update where a cluster
+/// is empty before or after is a full one.
 final class SphericalSparseUpdate: @unchecked Sendable {
     let n: Int, d: Int, k: Int, kp: Int
-    let blocks: Int
-    /// Features per block (a power of two).
-    static let blockShift = 9
+    /// Features per block of the table copies (a power of two).
+    static let blockShift = 11
     static let block = 1 << blockShift
+    let blocks: Int
     /// 1/‖T_c‖ for the assignment (kp entries, padding 0).
     let inverseNorms: UnsafeMutablePointer<Float>
-    /// Whether the table holds normalised centres (no incremental update since the last rebuild).
-    private(set) var normalized = true
+    /// Whether `sums` and the table hold the sums of `tableLabels`.
     private var valid = false
-    /// Updates done incrementally so far (tests).
+    /// Updates done by moving rows so far (tests).
     private(set) var incrementalUpdates = 0
-    /// The labels the table reflects.
+    /// The labels the sums reflect.
     private let tableLabels: UnsafeMutablePointer<Int32>
-    private let alpha: UnsafeMutablePointer<Float>
+    /// ‖T_c‖².
     private var length2: [Double]
-    private var entries: UnsafeMutablePointer<ChangedEntry>
-    private var entryCapacity = 0
-    private let changePartial: UnsafeMutablePointer<Float>
-    private let lengthPartial: UnsafeMutablePointer<Float>
+    /// −sᵢ, so subtracting a row takes the products adding it does, negated.
+    private let negativeScale: UnsafeMutablePointer<Float>
+    private var negativeScaleReady = false
+    /// Per cluster, one bit per feature: the entries of `sums` the moved rows changed (all clear
+    /// between updates).
+    private let words: Int
+    private let marks: UnsafeMutablePointer<UInt64>
+    /// Per block and cluster: Σ (t′ − t)² and Σ (t′² − t²) over the entries copied.
+    private let changePartial: UnsafeMutablePointer<Double>
+    private let lengthPartial: UnsafeMutablePointer<Double>
 
     init(rows n: Int, d: Int, k: Int) {
         self.n = n
@@ -51,65 +57,38 @@ final class SphericalSparseUpdate: @unchecked Sendable {
         blocks = (d + Self.block - 1) / Self.block
         inverseNorms = .allocate(capacity: max(1, kp))
         tableLabels = .allocate(capacity: max(1, n))
-        alpha = .allocate(capacity: max(1, kp))
         length2 = [Double](repeating: 1, count: k)
-        entries = .allocate(capacity: 1)
+        negativeScale = .allocate(capacity: max(1, n))
+        words = (d + 63) / 64
+        marks = .allocate(capacity: max(1, k * words))
+        marks.initialize(repeating: 0, count: max(1, k * words))
         changePartial = .allocate(capacity: max(1, blocks * kp))
         lengthPartial = .allocate(capacity: max(1, blocks * kp))
         reset()
     }
 
     deinit {
-        for p in [inverseNorms, alpha, changePartial, lengthPartial] { p.deallocate() }
+        for p in [inverseNorms, negativeScale] { p.deallocate() }
+        for p in [changePartial, lengthPartial] { p.deallocate() }
         tableLabels.deallocate()
-        entries.deallocate()
+        marks.deallocate()
     }
 
-    /// Forgets the state (a new run starts from centres written into the table as they are).
+    /// Forgets the state: a new run starts from unit centres written into the table as they are.
     func reset() {
         valid = false
-        normalized = true
         inverseNorms.initialize(repeating: 0, count: kp)
-        for c in 0..<k { inverseNorms[c] = 1 }
-    }
-
-    /// After a full update: the table holds the normalised centres of `labels`, cluster c scaled
-    /// by `scales[c]` (1/‖Σ‖ as applied); `members` per cluster.
-    func rebuilt(labels: UnsafePointer<Int32>, scales: UnsafePointer<Float>) {
-        tableLabels.update(from: labels, count: n)
-        alpha.update(from: scales, count: k)
-        for c in 0..<k { length2[c] = 1; inverseNorms[c] = 1 }
-        valid = true
-        normalized = true
-    }
-
-    /// Scales the table's columns to unit length (before a full update compares against it).
-    func normalize(table: UnsafeMutablePointer<Float>, threads: Int) {
-        guard !normalized else { return }
-        let (d, kp, inv) = (d, kp, UnsafePointer(inverseNorms))
-        let ctx = UncheckedSendable(table)
-        forEachChunk(blocks, threads: threads) { b, _ in
-            let table = ctx.value
-            for j in b * Self.block..<min(d, (b + 1) * Self.block) {
-                var t = 0
-                while t < kp {
-                    let at = UnsafeMutableRawPointer(table + (j &* kp &+ t))
-                    at.storeBytes(of: at.loadUnaligned(as: SIMD4<Float>.self) * UnsafeRawPointer(inv + t).loadUnaligned(as: SIMD4<Float>.self),
-                                  as: SIMD4<Float>.self)
-                    t &+= 4
-                }
-            }
-        }
-        reset()
+        for c in 0..<k { inverseNorms[c] = 1; length2[c] = 1 }
     }
 
     /// Row-major unit centres (k × d) from the table, in fixed feature blocks.
     func copyCenters(from table: UnsafePointer<Float>, into centers: UnsafeMutablePointer<Float>, threads: Int) {
         let (k, kp, d) = (k, kp, d)
+        let block = 512
         let ctx = UncheckedSendable((table, centers, UnsafePointer(inverseNorms)))
-        forEachChunk(blocks, threads: threads) { b, _ in
+        forEachChunk((d + block - 1) / block, threads: threads) { b, _ in
             let (table, centers, inv) = ctx.value
-            let j0 = b * Self.block, j1 = min(d, j0 + Self.block)
+            let j0 = b * block, j1 = min(d, j0 + block)
             for c in 0..<k {
                 let to = centers + c &* d, s = inv[c]
                 for j in j0..<j1 { to[j] = table[j &* kp &+ c] * s }
@@ -117,12 +96,59 @@ final class SphericalSparseUpdate: @unchecked Sendable {
         }
     }
 
-    /// Moves the rows whose label differs between the table's labels and `labels` and returns the
-    /// shift Σ‖new − old‖² of the unit centres, or nil when a full update is needed instead.
+    /// Brings `sums`, the table and `inverseNorms` to the sums of `labels` (rows labelled −1 left
+    /// out) and returns the shift Σ_c ‖T′_c/‖T′_c‖ − T_c/‖T_c‖‖² of the unit centres. Moves the
+    /// rows that changed cluster when the state is valid, no cluster is empty before or after, and
+    /// moving is the cheaper; otherwise sums all rows.
     func update(_ x: SparseInput, rowScale: UnsafePointer<Float>, labels: UnsafePointer<Int32>,
-                table: UnsafeMutablePointer<Float>, threads: Int) -> Double? {
-        guard valid else { return nil }
+                table: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, threads: Int) -> Double {
+        if !negativeScaleReady {
+            for i in 0..<n { negativeScale[i] = -rowScale[i] }
+            negativeScaleReady = true
+        }
+        if valid, let moved = move(x, rowScale: rowScale, labels: labels, table: table, sums: sums, threads: threads) {
+            return moved
+        }
+        return rebuild(x, rowScale: rowScale, labels: labels, table: table, sums: sums, threads: threads)
+    }
+
+    private func rebuild(_ x: SparseInput, rowScale: UnsafePointer<Float>, labels: UnsafePointer<Int32>,
+                         table: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, threads: Int) -> Double {
         let (n, d, k, kp) = (n, d, k, kp)
+        let (start, order) = rowsByCluster(labels, rows: n, k: k)
+        let cost = (0..<k).map { c in d + x.entryCount(ofRows: order[start[c]..<start[c + 1]]) }
+        let owned = clusterOwners(cost: cost, workers: workerCount(chunks: k, threads: threads))
+        let starts = start
+        order.withUnsafeBufferPointer { ob in
+            let ctx = UncheckedSendable((ob.baseAddress!, UnsafePointer(table), sums))
+            forEachChunk(owned.count, threads: threads) { w, _ in
+                let (order, table, sums) = ctx.value
+                for c in owned[w] {
+                    let target = sums + c &* d
+                    let members = starts[c + 1] - starts[c]
+                    if members > 0 {
+                        target.update(repeating: 0, count: d)
+                        x.accumulate(rows: order + starts[c], count: members, scale: rowScale, into: target)
+                    } else {
+                        // No rows: the cluster keeps its sum (the table's column).
+                        for j in 0..<d { target[j] = table[j &* kp &+ c] }
+                    }
+                }
+            }
+        }
+        var perCenter = [Double](repeating: 0, count: 2 * k)
+        _ = perCenter.withUnsafeMutableBufferPointer {
+            x.transpose(centers: sums, k: k, aux: table, threads: threads, perCenter: $0.baseAddress!)
+        }
+        tableLabels.update(from: labels, count: n)
+        valid = true
+        return newLengths { c in (perCenter[c], perCenter[k + c]) }
+    }
+
+    /// nil when a full update is due instead (see `update`).
+    private func move(_ x: SparseInput, rowScale: UnsafePointer<Float>, labels: UnsafePointer<Int32>,
+                      table: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, threads: Int) -> Double? {
+        let (n, k) = (n, k)
         var before = [Int](repeating: 0, count: k), after = before
         var changed: [Int32] = []
         for i in 0..<n {
@@ -136,150 +162,105 @@ final class SphericalSparseUpdate: @unchecked Sendable {
         }
         if before.contains(0) || after.contains(0) { return nil }
         if changed.isEmpty { return 0 }
-        let m = x.matrix
-        // A full update costs about nnz + 2·k·d steps of the incremental one's tenth of a changed entry.
-        let changedEntries = m.rowPointers.withUnsafeBufferPointer { rp in changed.reduce(0) { $0 + rp[Int($1) + 1] - rp[Int($1)] } }
-        if changedEntries * 10 >= m.nnz + 2 * k * d { return nil }
-        // The changed rows' entries (feature, row, sᵢxᵢⱼ) bucketed by feature block, ascending row
-        // within a bucket. The changed rows go in fixed segments (counted, then scattered, in
-        // parallel); bucket b holds segment 0's entries of block b, then segment 1's, …
-        let blockShift = Self.blockShift, blocks = blocks
-        let segment = 512
-        let changedCount = changed.count
-        let segments = (changedCount + segment - 1) / segment
-        var slot = [Int](repeating: 0, count: segments * blocks)   // [g·blocks + b]: count, then start
-        var bucketStart = [Int](repeating: 0, count: blocks + 1)
-        m.rowPointers.withUnsafeBufferPointer { rpb in
-        m.columnIndices.withUnsafeBufferPointer { cib in
-        m.values.withUnsafeBufferPointer { vsb in
-        changed.withUnsafeBufferPointer { chb in
-        slot.withUnsafeMutableBufferPointer { sb in
-            let (rp, ci, vs, rows, slots) = (rpb.baseAddress!, cib.baseAddress!, vsb.baseAddress!, chb.baseAddress!, SharedPointer(sb.baseAddress!))
-            forEachChunk(segments, threads: threads) { g, _ in
-                let counts = slots.base + g &* blocks
-                let last = min(changedCount, (g &+ 1) &* segment)
-                for r in (g &* segment)..<last {
-                    // The changed rows are scattered over the matrix: fetch the row after next.
-                    if r &+ 2 < last { prefetchRow(Int(rows[r &+ 2]), rp, ci, nil) }
-                    let i = Int(rows[r])
-                    for p in rp[i]..<rp[i &+ 1] { counts[Int(ci[p]) &>> blockShift] &+= 1 }
+        // A moved entry costs about twice a summed one (it leaves one sum and joins another, both
+        // out of cache); the full update also transposes k·d.
+        if 4 * x.entryCount(ofRows: changed) >= x.matrix.nnz + k * d / 4 { return nil }
+        // Per cluster, the rows leaving it, then the rows joining it, each ascending:
+        // lists[start[c]..<start[c + 1]] and lists[start[k + c]..<start[k + c + 1]].
+        var start = [Int](repeating: 0, count: 2 * k + 1)
+        for r in changed { start[Int(tableLabels[Int(r)]) + 1] += 1; start[k + Int(labels[Int(r)]) + 1] += 1 }
+        for l in 0..<(2 * k) { start[l + 1] += start[l] }
+        var lists = [Int32](repeating: 0, count: start[2 * k])
+        var fill = start
+        for r in changed {
+            let from = Int(tableLabels[Int(r)]), to = k + Int(labels[Int(r)])
+            lists[fill[from]] = r
+            fill[from] += 1
+            lists[fill[to]] = r
+            fill[to] += 1
+        }
+        let cost = (0..<k).map { c in
+            x.entryCount(ofRows: lists[start[c]..<start[c + 1]]) + x.entryCount(ofRows: lists[start[k + c]..<start[k + c + 1]])
+        }
+        let owned = clusterOwners(cost: cost, workers: workerCount(chunks: k, threads: threads))
+        let starts = start
+        let (d, kp, words, blocks) = (d, kp, words, blocks)
+        lists.withUnsafeBufferPointer { lb in
+            let ctx = UncheckedSendable((lb.baseAddress!, UnsafePointer(negativeScale), sums, marks))
+            forEachChunk(owned.count, threads: threads) { w, _ in
+                let (lists, negative, sums, marks) = ctx.value
+                for c in owned[w] {
+                    let target = sums + c &* d, mark = marks + c &* words
+                    x.accumulate(rows: lists + starts[c], count: starts[c + 1] - starts[c], scale: negative, into: target, marking: mark)
+                    x.accumulate(rows: lists + starts[k + c], count: starts[k + c + 1] - starts[k + c], scale: rowScale, into: target, marking: mark)
                 }
             }
-            var at = 0
-            for b in 0..<blocks {
-                bucketStart[b] = at
-                for g in 0..<segments {
-                    let c = sb[g &* blocks &+ b]
-                    sb[g &* blocks &+ b] = at
-                    at &+= c
-                }
-            }
-            bucketStart[blocks] = at
-            if at > entryCapacity {
-                entries.deallocate()
-                entryCapacity = at
-                entries = .allocate(capacity: at)
-            }
-            let out = UncheckedSendable(entries)
-            forEachChunk(segments, threads: threads) { g, _ in
-                let next = slots.base + g &* blocks
-                let last = min(changedCount, (g &+ 1) &* segment)
-                for r in (g &* segment)..<last {
-                    if r &+ 2 < last { prefetchRow(Int(rows[r &+ 2]), rp, ci, vs) }
-                    let row = rows[r]
-                    let i = Int(row)
-                    let s = rowScale[i]
-                    for p in rp[i]..<rp[i &+ 1] {
-                        let j = ci[p]
-                        let b = Int(j) &>> blockShift
-                        let q = next[b]
-                        out.value[q] = ChangedEntry(feature: j, row: row, value: s * vs[p])
-                        next[b] = q &+ 1
-                    }
-                }
-            }
-        }}}}}
-        let ctx = UncheckedSendable((labels, table))
-        let (old, alpha, list) = (UnsafePointer(tableLabels), UnsafePointer(alpha), UnsafePointer(entries))
-        let (changes, lengths) = (changePartial, lengthPartial)
-        let bounds = bucketStart
+        }
+        // The marked entries into the table: cluster by cluster, ascending features, per block.
+        let ctx = UncheckedSendable((table, UnsafePointer(sums), marks, changePartial, lengthPartial))
         forEachChunk(blocks, threads: threads) { b, _ in
-            let (labels, table) = ctx.value
+            let (table, sums, marks, changes, lengths) = ctx.value
             let dd = changes + b &* kp, dn = lengths + b &* kp
             dd.update(repeating: 0, count: kp)
             dn.update(repeating: 0, count: kp)
-            let first = bounds[b], end = bounds[b + 1]
-            guard first < end else { return }
-            // Applied in row order straight into the table; the first touch of an entry records
-            // its old value (bit map over the block's entries) so the net change is known after.
-            let base = (b &<< blockShift) &* kp
-            let words = ((Self.block &* kp) &+ 63) &>> 6
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { bitBuffer in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: min(2 &* (end &- first), Self.block &* kp)) { touchedBuffer in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: min(2 &* (end &- first), Self.block &* kp)) { originalBuffer in
-                let bits = bitBuffer.baseAddress!, touched = touchedBuffer.baseAddress!, original = originalBuffer.baseAddress!
-                bits.initialize(repeating: 0, count: words)
-                var count = 0
-                @inline(__always) func add(_ at: Int, _ amount: Float) {
-                    let local = at &- base
-                    let word = local &>> 6, bit = UInt64(1) &<< UInt64(local & 63)
-                    let o = table[at]
-                    if bits[word] & bit == 0 {
-                        bits[word] |= bit
-                        touched[count] = at
-                        original[count] = o
-                        count &+= 1
+            let w0 = (b &<< Self.blockShift) &>> 6, w1 = min(words, ((b &+ 1) &<< Self.blockShift) &>> 6)
+            for c in 0..<k {
+                let mark = marks + c &* words, row = sums + c &* d
+                for w in w0..<w1 {
+                    var bits = mark[w]
+                    if bits == 0 { continue }
+                    mark[w] = 0
+                    while bits != 0 {
+                        let j = w &<< 6 | bits.trailingZeroBitCount
+                        bits &= bits &- 1
+                        let at = table + (j &* kp &+ c)
+                        let new = row[j], old = at.pointee
+                        at.pointee = new
+                        let nv = Double(new), ov = Double(old), e = nv - ov
+                        dd[c] += e * e
+                        dn[c] += nv * nv - ov * ov
                     }
-                    table[at] = o + amount
                 }
-                for e in first..<end {
-                    if e &+ 48 < end {
-                        // The first touches miss the cache: fetch the entries 48 ahead.
-                        let ahead = list[e &+ 48]
-                        let at = table + Int(ahead.feature) &* kp
-                        lifestylePrefetch(UnsafePointer(at + Int(old[Int(ahead.row)])))
-                        lifestylePrefetch(UnsafePointer(at + Int(labels[Int(ahead.row)])))
-                    }
-                    let entry = list[e]
-                    let i = Int(entry.row), row = Int(entry.feature) &* kp
-                    let from = Int(old[i]), to = Int(labels[i])
-                    add(row &+ from, -(alpha[from] * entry.value))
-                    add(row &+ to, alpha[to] * entry.value)
-                }
-                for t in 0..<count {
-                    let at = touched[t], c = at % kp
-                    let o = original[t], nv = table[at]
-                    let e = nv - o
-                    dd[c] += e * e
-                    dn[c] += nv * nv - o * o
-                }
-            }}}
+            }
         }
-        // ‖T'_c‖² = ‖T_c‖² + Σ (t'² − t²); the unit centres moved by
-        // ‖T'/|T'| − T/|T|‖² = (‖T' − T‖² − (|T'| − |T|)²) / (|T'|·|T|).
+        for r in changed { tableLabels[Int(r)] = labels[Int(r)] }
+        incrementalUpdates += 1
+        return newLengths { c in
+            var change = 0.0, length = 0.0
+            for b in 0..<blocks { change += changePartial[b &* kp &+ c]; length += lengthPartial[b &* kp &+ c] }
+            return (change, max(0, length2[c] + length))
+        }
+    }
+
+    /// Takes per cluster ‖T′ − T‖² and ‖T′‖², updates ‖T‖² and `inverseNorms`, and returns the
+    /// shift of the unit centres: ‖T′/|T′| − T/|T|‖² = (‖T′ − T‖² − (|T′| − |T|)²) / (|T′|·|T|).
+    private func newLengths(_ change: (Int) -> (change: Double, length2: Double)) -> Double {
         var shift = 0.0
         for c in 0..<k {
-            var change = 0.0, length = 0.0
-            for b in 0..<blocks { change += Double(changePartial[b &* kp &+ c]); length += Double(lengthPartial[b &* kp &+ c]) }
-            let l0 = length2[c], l1 = l0 + length
-            let r0 = l0.squareRoot(), r1 = max(0, l1).squareRoot()
+            let (moved, l1) = change(c)
+            let l0 = length2[c]
+            let r0 = l0.squareRoot(), r1 = l1.squareRoot()
             if r0 > 0 && r1 > 0 {
-                let radial = length / (r0 + r1)
-                shift += max(0, (change - radial * radial) / (r0 * r1))
+                let radial = (l1 - l0) / (r0 + r1)
+                shift += max(0, (moved - radial * radial) / (r0 * r1))
             }
             length2[c] = l1
             inverseNorms[c] = r1 > 0 ? Float(1 / r1) : 0
         }
-        for r in changed { tableLabels[Int(r)] = labels[Int(r)] }
-        normalized = false
-        incrementalUpdates += 1
         return shift
     }
 }
 
-/// One changed entry: feature j, row i and sᵢxᵢⱼ.
-struct ChangedEntry {
-    var feature: Int32
-    var row: Int32
-    var value: Float
+/// Clusters to `workers` lists, largest cost first, each to the least loaded list (ties to the
+/// lower index); clusters of cost 0 are left out. Which list sums a cluster never changes its sums.
+func clusterOwners(cost: [Int], workers: Int) -> [[Int]] {
+    var owned = [[Int]](repeating: [], count: max(1, workers))
+    var load = [Int](repeating: 0, count: owned.count)
+    for c in cost.indices.sorted(by: { cost[$0] != cost[$1] ? cost[$0] > cost[$1] : $0 < $1 }) where cost[c] > 0 {
+        var best = 0
+        for w in 1..<owned.count where load[w] < load[best] { best = w }
+        owned[best].append(c)
+        load[best] += cost[c]
+    }
+    return owned
 }

@@ -32,6 +32,8 @@ let powerIterations = Int(option("--power-iterations", "5"))!
 let scale = Int(option("--scale", "0"))!
 let scaleK = Int(option("--k", "100"))!
 let repeats = Int(option("--repeat", "3"))!
+let showHistory = args.contains("--history")   // per-iteration lines of each sparse best fit
+args.removeAll { $0 == "--history" }
 guard let corpus = args.first else {
     writeStandardError("usage: KMeansBench <reviews.tsv> --out DIR | --scale S\n")
     exit(2)
@@ -106,6 +108,12 @@ for k in sparseKs {
         let m = try bestOf(repeats) { try KMeans(.init(k: k, maxIterations: iterations, tolerance: 0, seed: 0, initialization: .random, threads: t)).fit(x) }
         emit(["kind": "sparse", "k": k, "threads": t, "iterations": m.iterations, "iteration_s": meanSeconds(m, \.seconds),
               "assignment_s": meanSeconds(m, \.assignmentSeconds), "objective": m.objective])
+        if showHistory {
+            for (i, h) in m.history.enumerated() {
+                emit(["kind": "sparse_iteration", "k": k, "threads": t, "iteration": i, "seconds": h.seconds,
+                      "assignment_s": h.assignmentSeconds, "changed": h.changedLabels, "shift": h.centerShift])
+            }
+        }
     }
 }
 
