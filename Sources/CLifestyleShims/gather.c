@@ -58,19 +58,52 @@ static inline void z_pass(long lo, long hi, const long *rp, const int *idx, cons
 }
 
 // k ≤ 16 on a 16-float stride: one cache line per entry, one register.
+__attribute__((target("avx512f"), always_inline))
+static inline __m512 line_row(long i, const long *rp, const int *idx, const float *val, long nnz, const float *b) {
+    __m512 acc = _mm512_setzero_ps();
+    const long end = rp[i + 1];
+    for (long p = rp[i]; p < end; p++) {
+        if (p + 128 < nnz) _mm_prefetch((const char *)(b + ((long)idx[p + 128] << 4)), _MM_HINT_T0);
+        acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_set1_ps(val[p]), _mm512_loadu_ps(b + ((long)idx[p] << 4))));
+    }
+    return acc;
+}
+
 __attribute__((target("avx512f")))
 static void gather_avx512_line(long lo, long hi, const long *rp, const int *idx, const float *val, long nnz,
                                const float *b, long width, float *out, long outStride) {
     const __mmask16 storeMask = width >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << width) - 1);
+    for (long i = lo; i < hi; i++) _mm512_mask_storeu_ps(out + (i - lo) * outStride, storeMask, line_row(i, rp, idx, val, nnz, b));
+}
+
+// Spherical assignment for k ≤ 16 on a 16-float stride: the row's dot products as
+// gather_avx512_line computes them, each multiplied by its centre's scale; the first largest wins (lanes ≥ k
+// never do); distance max(0, 1 − top·s) as the Swift loop writes it.
+__attribute__((target("avx512f")))
+static void spherical_avx512(long lo, long hi, const long *rp, const int *idx, const float *val, long nnz,
+                             const float *b, long k, const float *scales, const float *rowScale,
+                             int32_t *labels, float *distances, double *objective, long *changed) {
+    const __mmask16 inK = (__mmask16)((1u << k) - 1);
+    const __m512 cs = _mm512_maskz_loadu_ps(inK, scales);
+    const __m512 lowest = _mm512_set1_ps(-__builtin_inff());
+    double total = 0;
+    long moved = 0;
     for (long i = lo; i < hi; i++) {
-        __m512 acc = _mm512_setzero_ps();
-        const long end = rp[i + 1];
-        for (long p = rp[i]; p < end; p++) {
-            if (p + 128 < nnz) _mm_prefetch((const char *)(b + ((long)idx[p + 128] << 4)), _MM_HINT_T0);
-            acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_set1_ps(val[p]), _mm512_loadu_ps(b + ((long)idx[p] << 4))));
-        }
-        _mm512_mask_storeu_ps(out + (i - lo) * outStride, storeMask, acc);
+        const __m512 acc = line_row(i, rp, idx, val, nnz, b);
+        const float s = rowScale[i];
+        if (s == 0) { labels[i] = -1; distances[i] = 0; continue; }
+        const __m512 v = _mm512_mask_mov_ps(lowest, inK, _mm512_mul_ps(acc, cs));
+        const float top = _mm512_reduce_max_ps(v);
+        const __mmask16 at = _mm512_mask_cmp_ps_mask(inK, v, _mm512_set1_ps(top), _CMP_EQ_OQ);
+        const int32_t best = at ? (int32_t)__builtin_ctz((unsigned)at) : 0;
+        const float d = 1 - top * s;
+        const float distance = d >= 0 ? d : 0;
+        if (labels[i] != best) { moved++; labels[i] = best; }
+        distances[i] = distance;
+        total += (double)distance;
     }
+    *objective = total;
+    *changed = moved;
 }
 
 #define Z_CASE(N) case N: z_pass(lo, hi, rp, idx, val, nnz, b, rowBytes, t0, width, N, lastMask, first, out, outStride); break;
@@ -170,6 +203,14 @@ static void gather_avx2(long lo, long hi, const long *rp, const int *idx, const 
     }
 }
 
+int lifestyle_spherical_assign(int level, long lo, long hi, const long *rp, const int *idx, const float *val, long nnz,
+                               const float *table, long stride, long k, const float *scales, const float *rowScale,
+                               int32_t *labels, float *distances, double *objective, long *changed) {
+    if (level < 2 || stride != 16 || k < 1 || k > 16 || level > lifestyle_gather_detected_level()) return 0;
+    spherical_avx512(lo, hi, rp, idx, val, nnz, table, k, scales, rowScale, labels, distances, objective, changed);
+    return 1;
+}
+
 int lifestyle_gather_detected_level(void) {
     static int level = -1;
     int l = __atomic_load_n(&level, __ATOMIC_RELAXED);
@@ -192,6 +233,13 @@ int lifestyle_csr_gather(int level, long lo, long hi, const long *rp, const int 
 }
 
 #else
+int lifestyle_spherical_assign(int level, long lo, long hi, const long *rp, const int *idx, const float *val, long nnz,
+                               const float *table, long stride, long k, const float *scales, const float *rowScale,
+                               int32_t *labels, float *distances, double *objective, long *changed) {
+    (void)level; (void)lo; (void)hi; (void)rp; (void)idx; (void)val; (void)nnz; (void)table; (void)stride; (void)k;
+    (void)scales; (void)rowScale; (void)labels; (void)distances; (void)objective; (void)changed;
+    return 0;
+}
 int lifestyle_gather_detected_level(void) { return 0; }
 int lifestyle_csr_gather(int level, long lo, long hi, const long *rp, const int *idx, const float *val, long nnz,
                          const float *b, long stride, long width, float *out, long outStride) {

@@ -78,6 +78,14 @@ func assignRows<I: KMeansInput>(
     forEachChunk(scratch.chunks, threads: threads) { chunk, worker in
         let (centers, aux, cn2, labels, distances, centerScales) = ctx.value
         let lo = chunk * rowsPerChunk, hi = min(n, lo + rowsPerChunk)
+        if spherical, let cs = centerScales,
+           let fused = weights.scale.withUnsafeBufferPointer({
+               input.assignSpherical(lo..<hi, aux: aux, k: k, centerScales: cs, rowScale: $0.baseAddress!, labels: labels, distances: distances)
+           }) {
+            scratch.objective[chunk] = fused.objective
+            scratch.changed[chunk] = fused.changed
+            return
+        }
         let block = scratch.block + worker * rowsPerChunk * k
         input.dots(lo..<hi, centers: centers, aux: aux, k: k, out: block)
         let nearest = scratch.nearest + worker * rowsPerChunk, low = scratch.low + worker * rowsPerChunk

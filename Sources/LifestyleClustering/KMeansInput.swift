@@ -42,6 +42,18 @@ protocol KMeansInput: Sendable {
 
     /// Σ_j Var(x_·j), the mean of which scales Lloyd's tolerance as in scikit-learn.
     func columnVarianceSum() -> Double
+
+    /// The spherical assignment of `rows` (see `assignRows`) in one fused kernel, returning the
+    /// summed distance and the labels changed, or nil (nothing written) where there is none.
+    func assignSpherical(_ rows: Range<Int>, aux: UnsafePointer<Float>, k: Int, centerScales: UnsafePointer<Float>, rowScale: UnsafePointer<Float>,
+                         labels: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Float>) -> (objective: Double, changed: Int)?
+}
+
+extension KMeansInput {
+    func assignSpherical(_ rows: Range<Int>, aux: UnsafePointer<Float>, k: Int, centerScales: UnsafePointer<Float>, rowScale: UnsafePointer<Float>,
+                         labels: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Float>) -> (objective: Double, changed: Int)? {
+        nil
+    }
 }
 
 extension KMeansInput {

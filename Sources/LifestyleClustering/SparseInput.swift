@@ -1,3 +1,4 @@
+import CLifestyleShims
 import LifestyleCore
 import LifestyleVectors
 
@@ -40,6 +41,21 @@ struct SparseInput: KMeansInput {
             sparseGather(rows: rows, rowPointers: rp.baseAddress!, indices: ci.baseAddress!, values: vs.baseAddress!, nnz: ci.count,
                          b: aux, stride: centerStride(k), width: k, out: out)
         }}}
+    }
+
+    /// AVX-512 and k ≤ 16 (one line per feature): the gather and the scan of `assignRows` fused.
+    func assignSpherical(_ rows: Range<Int>, aux: UnsafePointer<Float>, k: Int, centerScales: UnsafePointer<Float>, rowScale: UnsafePointer<Float>,
+                         labels: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Float>) -> (objective: Double, changed: Int)? {
+        var objective = 0.0, changed = 0
+        let done = matrix.rowPointers.withUnsafeBufferPointer { rp in
+            matrix.columnIndices.withUnsafeBufferPointer { ci in
+                matrix.values.withUnsafeBufferPointer { vs in
+                    lifestyle_spherical_assign(GatherKernel.level, rows.lowerBound, rows.upperBound, rp.baseAddress!, ci.baseAddress!, vs.baseAddress!,
+                                               ci.count, aux, centerStride(k), k, centerScales, rowScale, labels, distances, &objective, &changed)
+                }
+            }
+        }
+        return done != 0 ? (objective, changed) : nil
     }
 
     /// Plain product with a dense row-major B (columns × width, row stride `width`).

@@ -86,3 +86,70 @@ import CLifestyleShims
         #expect(centerStride(10) % 4 == 0 && centerStride(10) >= 10)
     }
 }
+
+/// The fused spherical assignment (AVX-512, k ≤ 16) against the gather followed by the Swift scan
+/// of `assignRows`: the same labels, distances (bits), summed objective and changed count, with
+/// tied centres (the first must win), excluded rows and every k from 1 to 16.
+@Suite struct SphericalAssignKernelTests {
+    @Test func fusedAssignmentGivesTheScanResults() throws {
+        let x = randomTopicMatrix(rows: 700, columns: 120, topics: 6, perRow: 12, seed: 21)
+        let input = SparseInput(x)
+        var rng = SeededGenerator(seed: 5)
+        var ran = 0
+        for k in 1...16 {
+            let d = x.columns, kp = centerStride(k)
+            var centers = (0..<(k * d)).map { _ in Float(rng.nextUniform()) - 0.3 }
+            if k >= 3 { for j in 0..<d { centers[2 * d + j] = centers[j] } }   // centre 2 duplicates centre 0
+            var scales = (0..<kp).map { c in c < k ? Float(0.5 + rng.nextUniform()) : 0 }
+            if k >= 3 { scales[2] = scales[0] }
+            let rowScale = (0..<x.rows).map { i in i % 37 == 5 ? 0 : Float(0.2 + rng.nextUniform()) }
+            var aux = [Float](repeating: 0, count: input.auxiliaryCount(k: k))
+            centers.withUnsafeBufferPointer { c in
+                aux.withUnsafeMutableBufferPointer { a in _ = input.refreshAuxiliary(centers: c.baseAddress!, k: k, aux: a.baseAddress!, threads: 1) }
+            }
+            // Reference: the product block and the scan as assignRows writes it.
+            var dots = [Float](repeating: 0, count: x.rows * k)
+            aux.withUnsafeBufferPointer { a in
+                centers.withUnsafeBufferPointer { c in
+                    dots.withUnsafeMutableBufferPointer { o in input.dots(0..<x.rows, centers: c.baseAddress!, aux: a.baseAddress!, k: k, out: o.baseAddress!) }
+                }
+            }
+            var wantLabels = [Int32](repeating: 1, count: x.rows), wantDistances = [Float](repeating: 0, count: x.rows)
+            var wantObjective = 0.0, wantChanged = 0
+            for i in 0..<x.rows {
+                if rowScale[i] == 0 { wantLabels[i] = -1; continue }   // excluded: not counted as changed
+                var best = 0, top = dots[i * k] * scales[0]
+                for c in 1..<max(1, k) { let v = dots[i * k + c] * scales[c]; if v > top { top = v; best = c } }
+                let distance = max(0, 1 - top * rowScale[i])
+                if best != 1 { wantChanged += 1 }
+                wantLabels[i] = Int32(best)
+                wantDistances[i] = distance
+                wantObjective += Double(distance)
+            }
+            var labels = [Int32](repeating: 1, count: x.rows), distances = [Float](repeating: 9, count: x.rows)
+            let fused = aux.withUnsafeBufferPointer { a in
+                scales.withUnsafeBufferPointer { s in
+                    rowScale.withUnsafeBufferPointer { r in
+                        labels.withUnsafeMutableBufferPointer { l in
+                            distances.withUnsafeMutableBufferPointer { dist in
+                                input.assignSpherical(0..<x.rows, aux: a.baseAddress!, k: k, centerScales: s.baseAddress!, rowScale: r.baseAddress!,
+                                                      labels: l.baseAddress!, distances: dist.baseAddress!)
+                            }
+                        }
+                    }
+                }
+            }
+            guard let fused else {
+                #expect(GatherKernel.level < 2, "the fused kernel should run on an AVX-512 CPU (k=\(k))")
+                #expect(labels.allSatisfy { $0 == 1 } && distances.allSatisfy { $0 == 9 }, "nothing written when it does not run")
+                continue
+            }
+            ran += 1
+            #expect(labels == wantLabels, "k=\(k)")
+            #expect(distances.map(\.bitPattern) == wantDistances.map(\.bitPattern), "k=\(k)")
+            #expect(fused.objective == wantObjective && fused.changed == wantChanged, "k=\(k)")
+            if k >= 3 { #expect(!labels.contains(2), "the duplicate of centre 0 never wins (k=\(k))") }
+        }
+        if GatherKernel.level < 2 { print("SphericalAssignKernelTests: no AVX-512 here; only the fallback (nil) was checked") } else { #expect(ran == 16) }
+    }
+}

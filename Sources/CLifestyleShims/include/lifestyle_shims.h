@@ -19,6 +19,15 @@ int lifestyle_rename_exchange(const char *from, const char *to);
 /// the CPU lacks.
 int lifestyle_csr_gather(int level, long lo, long hi, const long *rp, const int *idx, const float *val, long nnz,
                          const float *b, long stride, long width, float *out, long outStride);
+/// Spherical k-means' assignment of rows lo..<hi with the gather fused in (AVX-512, `level` 2, and
+/// k ≤ 16 on a 16-float table stride only; returns 0 and writes nothing otherwise): v_c =
+/// (Σ_p val[p]·table[idx[p]·16 + c], summed as `lifestyle_csr_gather` does) · scales[c]; labels[i] =
+/// the first c < k with the largest v (−1 when rowScale[i] is 0), distances[i] = max(0, 1 − top·rowScale[i])
+/// (0 for excluded rows); *objective = the Double sum of the distances in row order and *changed =
+/// the number of labels that changed. The same values as the gather followed by the Swift scan.
+int lifestyle_spherical_assign(int level, long lo, long hi, const long *rp, const int *idx, const float *val, long nnz,
+                               const float *table, long stride, long k, const float *scales, const float *rowScale,
+                               int32_t *labels, float *distances, double *objective, long *changed);
 /// The best gather kernel this CPU has: 2 AVX-512F, 1 AVX2, 0 none.
 int lifestyle_gather_detected_level(void);
 
