@@ -142,8 +142,7 @@ func updateCenters<I: KMeansInput>(
     centers: UnsafeMutablePointer<Float>, threads: Int
 ) -> [Int] {
     let n = input.rows, d = input.dimension
-    var counts = [Int](repeating: 0, count: k)
-    for i in 0..<n where labels[i] >= 0 { counts[Int(labels[i])] += 1 }
+    let counts = labelCounts(labels, rows: n, k: k)
     let members = counts
     let workers = max(1, min(threads, k))
     if spherical, let sparse = input as? SparseInput, d > 0 {
@@ -198,11 +197,22 @@ func updateCenters<I: KMeansInput>(
     return counts
 }
 
+/// Rows per cluster (rows labelled −1 left out).
+func labelCounts(_ labels: UnsafePointer<Int32>, rows n: Int, k: Int) -> [Int] {
+    var counts = [Int](repeating: 0, count: k)
+    counts.withUnsafeMutableBufferPointer { c in
+        for i in 0..<n {
+            let l = Int(labels[i])
+            if l >= 0 { c[l] &+= 1 }
+        }
+    }
+    return counts
+}
+
 /// The rows of each cluster in ascending order (a counting sort of the labels; rows labelled −1
 /// left out): cluster c's are order[start[c]..<start[c + 1]].
 func rowsByCluster(_ labels: UnsafePointer<Int32>, rows n: Int, k: Int) -> (start: [Int], order: [Int32]) {
-    var start = [Int](repeating: 0, count: k + 1)
-    for i in 0..<n where labels[i] >= 0 { start[Int(labels[i]) + 1] += 1 }
+    var start = [0] + labelCounts(labels, rows: n, k: k)
     for c in 0..<k { start[c + 1] += start[c] }
     var order = [Int32](repeating: 0, count: max(1, start[k]))
     var fill = start

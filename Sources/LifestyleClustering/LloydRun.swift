@@ -107,8 +107,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
                 strict = true
                 break
             }
-            var counts = [Int](repeating: 0, count: k)
-            for i in 0..<n where labels[i] >= 0 { counts[Int(labels[i])] += 1 }
+            let counts = labelCounts(labels, rows: n, k: k)
             if counts.contains(0) && boundsSkippedRows > 0 {
                 // Re-seeding picks the rows farthest from their centres: assign again without
                 // bounds for exact distances (the labels stay: the bounds are exact).
@@ -148,8 +147,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
                            centerScales: sparseUpdate.map { UnsafePointer($0.inverseNorms) })
         }
         if centersStale, let sparseUpdate { sparseUpdate.copyCenters(from: aux, into: centers, threads: threads) }
-        var sizes = [Int](repeating: 0, count: k)
-        for i in 0..<n where labels[i] >= 0 { sizes[Int(labels[i])] += 1 }
+        let sizes = labelCounts(labels, rows: n, k: k)
         return RunResult(
             centers: ContiguousArray(UnsafeBufferPointer(start: centers, count: k * d)),
             labels: Array(UnsafeBufferPointer(start: labels, count: n)),

@@ -7,10 +7,6 @@ func lifestylePrefetchRaw(_ p: UnsafeRawPointer) { lifestyle_prefetch(p) }
 @inline(__always)
 func lifestylePrefetch(_ p: UnsafePointer<Float>) { lifestylePrefetchRaw(UnsafeRawPointer(p)) }
 
-/// Fetches the line of `p` for writing.
-@inline(__always)
-func lifestylePrefetchWrite(_ p: UnsafeMutablePointer<Float>) { lifestyle_prefetch_write(UnsafeRawPointer(p)) }
-
 /// Prefetches the first lines (up to 64 entries) of row i's indices and, when given, values.
 @inline(__always)
 func prefetchRow(_ i: Int, _ rp: UnsafePointer<Int>, _ ci: UnsafePointer<Int32>, _ vs: UnsafePointer<Float>?) {

@@ -178,10 +178,8 @@ struct SparseInput: KMeansInput {
     }
 
     /// Adds `scale[i]` × row i to `target` for the `count` rows listed in `list`, in list order
-    /// (the same sums as `add(row:scale:to:)` row by row); with `marking`, a bit map over the
-    /// features, also sets the bit of every feature added to.
-    func accumulate(rows list: UnsafePointer<Int32>, count: Int, scale: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>,
-                    marking mark: UnsafeMutablePointer<UInt64>? = nil) {
+    /// (the same sums as `add(row:scale:to:)` row by row).
+    func accumulate(rows list: UnsafePointer<Int32>, count: Int, scale: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
         matrix.rowPointers.withUnsafeBufferPointer { rpb in
         matrix.columnIndices.withUnsafeBufferPointer { cib in
         matrix.values.withUnsafeBufferPointer { vsb in
@@ -195,22 +193,9 @@ struct SparseInput: KMeansInput {
                 let s = scale[i]
                 var p = rp[i]
                 let end = rp[i &+ 1]
-                if let mark {
-                    // Few rows: their entries of `target` are not in cache either; fetch 8 ahead.
-                    var ahead = p
-                    while ahead < min(end, p &+ 8) { lifestylePrefetchWrite(target + Int(ci[ahead])); ahead &+= 1 }
-                    while p < end {
-                        if ahead < end { lifestylePrefetchWrite(target + Int(ci[ahead])); ahead &+= 1 }
-                        let j = Int(ci[p])
-                        target[j] += s * vs[p]
-                        mark[j &>> 6] |= UInt64(1) &<< UInt64(j & 63)
-                        p &+= 1
-                    }
-                } else {
-                    while p < end {
-                        target[Int(ci[p])] += s * vs[p]
-                        p &+= 1
-                    }
+                while p < end {
+                    target[Int(ci[p])] += s * vs[p]
+                    p &+= 1
                 }
                 r &+= 1
             }

@@ -1,33 +1,30 @@
+import CLifestyleShims
 import LifestyleCore
 
 /// Centre updates for spherical k-means on CSR input, kept as raw sums.
 ///
-/// Per cluster c the fit keeps T_c = Σ_{i ∈ c} sᵢxᵢ (sᵢ = 1/‖xᵢ‖) twice: row-major in `sums` (the
-/// fit's k × d centre buffer while it runs) and feature-major in the table the assignment gathers
-/// from (`aux[j·kp + c]`, kp = `centerStride(k)`). The centre is T_c/‖T_c‖: the assignment
-/// multiplies cluster c's dot products by `inverseNorms[c]` = 1/‖T_c‖.
+/// Per cluster c the fit keeps T_c = Σ_{i ∈ c} sᵢxᵢ (sᵢ = 1/‖xᵢ‖) twice, bit for bit: row-major
+/// in `sums` (the fit's k × d centre buffer while it runs) and feature-major in the table the
+/// assignment gathers from (`aux[j·kp + c]`, kp = `centerStride(k)`). The centre is T_c/‖T_c‖: the
+/// assignment multiplies cluster c's dot products by `inverseNorms[c]` = 1/‖T_c‖.
 ///
 /// - A full update sums every cluster's rows, one cluster at a time (its row of `sums` stays in
 ///   L2 while it is summed), then transposes `sums` into the table.
-/// - Later updates move only the rows whose label changed: each cluster's row of `sums` subtracts
-///   the rows that left it, then adds the rows that joined it (each list ascending), marking the
-///   features it changes, and only the marked entries are copied into the table. The values they
-///   replace give ‖T′ − T‖² and ‖T′‖² − ‖T‖², hence the shift of the unit centres, without a pass
-///   over all of T. That is O(nnz of the moved rows) instead of O(nnz + k·d), and after the first
-///   few rounds a few percent of the rows move.
+/// - Later updates move only the rows whose label changed (`lifestyle_spherical_move`, one
+///   cluster per worker at a time): the cluster's row of `sums` subtracts the rows that left it,
+///   then adds the rows that joined it (each list ascending); the features it touched are copied
+///   into the table, and the values they replaced give ‖T′ − T‖² and ‖T′‖² − ‖T‖², hence the
+///   shift of the unit centres, without a pass over all of T. That is O(nnz of the moved rows)
+///   instead of O(nnz + k·d), and after the first few rounds a few percent of the rows move.
 ///
-/// Every element of `sums` gets its terms in an order fixed by the labels alone, and the copies'
-/// partial sums (Double, per fixed block of features) are added in block order, so nothing
-/// depends on the thread count. Moved sums drift from a fresh summation only by float rounding.
+/// Every element of `sums` gets its terms in an order fixed by the labels alone, and each
+/// cluster's statistics are summed in an order fixed the same way, so nothing depends on the
+/// thread count. Moved sums drift from a fresh summation only by float rounding.
 ///
 /// A cluster without rows keeps its previous T (not a sum of rows), so an update where a cluster
 /// is empty before or after is a full one.
 final class SphericalSparseUpdate: @unchecked Sendable {
     let n: Int, d: Int, k: Int, kp: Int
-    /// Features per block of the table copies (a power of two).
-    static let blockShift = 11
-    static let block = 1 << blockShift
-    let blocks: Int
     /// 1/‖T_c‖ for the assignment (kp entries, padding 0).
     let inverseNorms: UnsafeMutablePointer<Float>
     /// Whether `sums` and the table hold the sums of `tableLabels`.
@@ -38,39 +35,34 @@ final class SphericalSparseUpdate: @unchecked Sendable {
     private let tableLabels: UnsafeMutablePointer<Int32>
     /// ‖T_c‖².
     private var length2: [Double]
-    /// −sᵢ, so subtracting a row takes the products adding it does, negated.
-    private let negativeScale: UnsafeMutablePointer<Float>
-    private var negativeScaleReady = false
-    /// Per cluster, one bit per feature: the entries of `sums` the moved rows changed (all clear
-    /// between updates).
+    /// Per cluster, one bit per feature: the entries of `sums` a move touched (all clear between
+    /// updates).
     private let words: Int
     private let marks: UnsafeMutablePointer<UInt64>
-    /// Per block and cluster: Σ (t′ − t)² and Σ (t′² − t²) over the entries copied.
-    private let changePartial: UnsafeMutablePointer<Double>
-    private let lengthPartial: UnsafeMutablePointer<Double>
+    /// Per cluster, the features a move touched and the values it replaced.
+    private var touched: UnsafeMutablePointer<Int32>
+    private var replaced: UnsafeMutablePointer<Float>
+    private var touchedCapacity = 0
 
     init(rows n: Int, d: Int, k: Int) {
         self.n = n
         self.d = d
         self.k = k
         kp = centerStride(k)
-        blocks = (d + Self.block - 1) / Self.block
         inverseNorms = .allocate(capacity: max(1, kp))
         tableLabels = .allocate(capacity: max(1, n))
         length2 = [Double](repeating: 1, count: k)
-        negativeScale = .allocate(capacity: max(1, n))
         words = (d + 63) / 64
         marks = .allocate(capacity: max(1, k * words))
         marks.initialize(repeating: 0, count: max(1, k * words))
-        changePartial = .allocate(capacity: max(1, blocks * kp))
-        lengthPartial = .allocate(capacity: max(1, blocks * kp))
+        touched = .allocate(capacity: 1)
+        replaced = .allocate(capacity: 1)
         reset()
     }
 
     deinit {
-        for p in [inverseNorms, negativeScale] { p.deallocate() }
-        for p in [changePartial, lengthPartial] { p.deallocate() }
-        tableLabels.deallocate()
+        for p in [inverseNorms, replaced] { p.deallocate() }
+        for p in [tableLabels, touched] { p.deallocate() }
         marks.deallocate()
     }
 
@@ -102,10 +94,6 @@ final class SphericalSparseUpdate: @unchecked Sendable {
     /// moving is the cheaper; otherwise sums all rows.
     func update(_ x: SparseInput, rowScale: UnsafePointer<Float>, labels: UnsafePointer<Int32>,
                 table: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, threads: Int) -> Double {
-        if !negativeScaleReady {
-            for i in 0..<n { negativeScale[i] = -rowScale[i] }
-            negativeScaleReady = true
-        }
         if valid, let moved = move(x, rowScale: rowScale, labels: labels, table: table, sums: sums, threads: threads) {
             return moved
         }
@@ -183,53 +171,39 @@ final class SphericalSparseUpdate: @unchecked Sendable {
             x.entryCount(ofRows: lists[start[c]..<start[c + 1]]) + x.entryCount(ofRows: lists[start[k + c]..<start[k + c + 1]])
         }
         let owned = clusterOwners(cost: cost, workers: workerCount(chunks: k, threads: threads))
-        let starts = start
-        let (d, kp, words, blocks) = (d, kp, words, blocks)
+        // Each cluster's touched features and replaced values: room for one per listed entry.
+        var room = [Int](repeating: 0, count: k + 1)
+        for c in 0..<k { room[c + 1] = room[c] + cost[c] + 1 }
+        if room[k] > touchedCapacity {
+            touched.deallocate()
+            replaced.deallocate()
+            touchedCapacity = room[k]
+            touched = .allocate(capacity: touchedCapacity)
+            replaced = .allocate(capacity: touchedCapacity)
+        }
+        var change = [Double](repeating: 0, count: k), length = change
+        let (d, kp, words, starts, offsets) = (d, kp, words, start, room)
+        let m = x.matrix
+        m.rowPointers.withUnsafeBufferPointer { rpb in
+        m.columnIndices.withUnsafeBufferPointer { cib in
+        m.values.withUnsafeBufferPointer { vsb in
         lists.withUnsafeBufferPointer { lb in
-            let ctx = UncheckedSendable((lb.baseAddress!, UnsafePointer(negativeScale), sums, marks))
+        change.withUnsafeMutableBufferPointer { cb in
+        length.withUnsafeMutableBufferPointer { lnb in
+            let ctx = UncheckedSendable((rpb.baseAddress!, cib.baseAddress!, vsb.baseAddress!, lb.baseAddress!, sums, marks, touched, replaced, table,
+                                         cb.baseAddress!, lnb.baseAddress!))
             forEachChunk(owned.count, threads: threads) { w, _ in
-                let (lists, negative, sums, marks) = ctx.value
+                let (rp, ci, vs, lists, sums, marks, touched, replaced, table, change, length) = ctx.value
                 for c in owned[w] {
-                    let target = sums + c &* d, mark = marks + c &* words
-                    x.accumulate(rows: lists + starts[c], count: starts[c + 1] - starts[c], scale: negative, into: target, marking: mark)
-                    x.accumulate(rows: lists + starts[k + c], count: starts[k + c + 1] - starts[k + c], scale: rowScale, into: target, marking: mark)
+                    _ = lifestyle_spherical_move(lists + starts[c], starts[c + 1] - starts[c], lists + starts[k + c], starts[k + c + 1] - starts[k + c],
+                                                 rp, ci, vs, rowScale, sums + c &* d, marks + c &* words, touched + offsets[c], replaced + offsets[c],
+                                                 table, kp, c, change + c, length + c)
                 }
             }
-        }
-        // The marked entries into the table: cluster by cluster, ascending features, per block.
-        let ctx = UncheckedSendable((table, UnsafePointer(sums), marks, changePartial, lengthPartial))
-        forEachChunk(blocks, threads: threads) { b, _ in
-            let (table, sums, marks, changes, lengths) = ctx.value
-            let dd = changes + b &* kp, dn = lengths + b &* kp
-            dd.update(repeating: 0, count: kp)
-            dn.update(repeating: 0, count: kp)
-            let w0 = (b &<< Self.blockShift) &>> 6, w1 = min(words, ((b &+ 1) &<< Self.blockShift) &>> 6)
-            for c in 0..<k {
-                let mark = marks + c &* words, row = sums + c &* d
-                for w in w0..<w1 {
-                    var bits = mark[w]
-                    if bits == 0 { continue }
-                    mark[w] = 0
-                    while bits != 0 {
-                        let j = w &<< 6 | bits.trailingZeroBitCount
-                        bits &= bits &- 1
-                        let at = table + (j &* kp &+ c)
-                        let new = row[j], old = at.pointee
-                        at.pointee = new
-                        let nv = Double(new), ov = Double(old), e = nv - ov
-                        dd[c] += e * e
-                        dn[c] += nv * nv - ov * ov
-                    }
-                }
-            }
-        }
+        }}}}}}
         for r in changed { tableLabels[Int(r)] = labels[Int(r)] }
         incrementalUpdates += 1
-        return newLengths { c in
-            var change = 0.0, length = 0.0
-            for b in 0..<blocks { change += changePartial[b &* kp &+ c]; length += lengthPartial[b &* kp &+ c] }
-            return (change, max(0, length2[c] + length))
-        }
+        return newLengths { c in (change[c], max(0, length2[c] + length[c])) }
     }
 
     /// Takes per cluster ‖T′ − T‖² and ‖T′‖², updates ‖T‖² and `inverseNorms`, and returns the

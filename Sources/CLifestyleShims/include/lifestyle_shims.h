@@ -49,6 +49,18 @@ void lifestyle_two_nearest(int level, const float *block, long m, long k, long l
 void lifestyle_lloyd_sums(int level, const float *x, long d, long j0, long j1, const long *rows, long count,
                           const int32_t *from, const int32_t *to, double *sums);
 
+/// Spherical k-means' moves for cluster c (spherical.c): subtracts scale[i]·xᵢ from `sum` (the
+/// cluster's d raw sums) for the rows i listed in `leaving`, then adds it for those in `joining`,
+/// each in list order, entry by entry (x from the CSR arrays rp/ci/vs). The first touch of each
+/// feature j records j and the value it replaced (`mark`: one bit per feature, all clear on entry
+/// and on return; `touched`/`old`: room for one more than the listed rows' entries). Then, in
+/// touch order, table[j·kp + c] = sum[j], and *change = Σ (new − old)², *length = Σ (new² − old²)
+/// in Double. Returns the number of features touched.
+long lifestyle_spherical_move(const int32_t *leaving, long leavingCount, const int32_t *joining, long joiningCount,
+                              const long *rp, const int32_t *ci, const float *vs, const float *scale,
+                              float *sum, uint64_t *mark, int32_t *touched, float *old,
+                              float *table, long kp, long c, double *change, double *length);
+
 #define LIFESTYLE_NORMAL_BATCH 64
 /// A stream of standard normal deviates (normals.c): SplitMix64 state plus the unread rest of the last batch.
 typedef struct {
