@@ -4,17 +4,20 @@
 # our LSA vectors), in the same run on the same data; prints ours/peer ratios at each side's best
 # thread setting, then a ×16 scale run (one iteration, peak RSS).
 # Data: the char (1,2)-gram TF-IDF of ../shared/data/shop10-dev/reviews.tsv.
-# Usage: Benchmarks/kmeans/run.sh [corpus] [--quick] [--no-scale]
+# Usage: Benchmarks/kmeans/run.sh [corpus] [--quick] [--no-scale] [--repeat N]
+# Every k-means measurement (ours, scikit-learn's, faiss's) is the best of N fits (default 5; the
+# machines' two cores are shared and single fits swing by ±30 %).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$root"
 corpus="$root/../shared/data/shop10-dev/reviews.tsv"
-iterations=20; sk_iterations=10; scale=16
+iterations=20; sk_iterations=10; scale=16; repeat=5
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) iterations=5; sk_iterations=3; shift ;;
         --no-scale) scale=0; shift ;;
+        --repeat) repeat="$2"; shift 2 ;;
         *) corpus="$1"; shift ;;
     esac
 done
@@ -34,9 +37,10 @@ rm -f "Benchmarks/$scratch"/*.yaml "Benchmarks/$scratch/release/description.json
 bench="Benchmarks/$scratch/release/KMeansBench"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-echo "corpus: $corpus ($(wc -l < "$corpus") documents), $iterations iterations (scikit-learn $sk_iterations)"
-"$bench" "$corpus" --out "$work/data" --iterations "$iterations" > "$work/ours.jsonl"
-OMP_WAIT_POLICY=PASSIVE "$PEER_PY" "$here/peer.py" "$work/data" --iterations "$iterations" --sklearn-iterations "$sk_iterations" > "$work/peers.jsonl"
+echo "corpus: $corpus ($(wc -l < "$corpus") documents), $iterations iterations (scikit-learn $sk_iterations), best of $repeat fits"
+"$bench" "$corpus" --out "$work/data" --iterations "$iterations" --repeat "$repeat" > "$work/ours.jsonl"
+OMP_WAIT_POLICY=PASSIVE "$PEER_PY" "$here/peer.py" "$work/data" --iterations "$iterations" --sklearn-iterations "$sk_iterations" \
+    --repeat "$repeat" --sklearn-repeat "$repeat" > "$work/peers.jsonl"
 if [ "$scale" -gt 0 ]; then "$bench" "$corpus" --scale "$scale" --k 100 >> "$work/ours.jsonl"; fi
 "$PEER_PY" "$here/compare.py" "$work/ours.jsonl" "$work/peers.jsonl"
 mkdir -p "$here/results"

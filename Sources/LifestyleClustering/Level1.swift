@@ -38,6 +38,29 @@ func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count n: Int) -> 
     return two[0] + two[1]
 }
 
+/// Σ xᵢ² in Double (each square exact; eight fixed lanes as in `dot`).
+@inline(__always)
+func squaredNormDouble(_ x: UnsafePointer<Float>, count n: Int) -> Double {
+    var lanes = SIMD8<Double>()
+    var j = 0
+    let raw = UnsafeRawPointer(x)
+    while j &+ 8 <= n {
+        let a = SIMD8<Double>(raw.loadUnaligned(fromByteOffset: j &* 4, as: SIMD8<Float>.self))
+        lanes += a * a
+        j &+= 8
+    }
+    var t = 0
+    while j < n {
+        let a = Double(x[j])
+        lanes[t] += a * a
+        j &+= 1
+        t &+= 1
+    }
+    let four = lanes.lowHalf + lanes.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
+}
+
 /// y += a·x, the product rounded before the sum.
 @inline(__always)
 func addScaled(_ x: UnsafePointer<Float>, _ a: Float, into y: UnsafeMutablePointer<Float>, count n: Int) {

@@ -86,7 +86,7 @@ final class LloydRun<I: KMeansInput>: @unchecked Sendable {
     func iterate(maxIterations: Int, tolerance: Double, onRound: ((Int) -> Void)? = nil) -> RunResult {
         labels.initialize(repeating: -2, count: max(1, n))
         bounds?.valid = false
-        sparseUpdate?.reset()
+        sparseUpdate?.reset(centers: centers)
         denseUpdate?.reset()
         aux.initialize(repeating: 0, count: auxCount)
         _ = input.refreshAuxiliary(centers: centers, k: k, aux: aux, threads: threads)

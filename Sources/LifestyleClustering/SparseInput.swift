@@ -75,8 +75,7 @@ struct SparseInput: KMeansInput {
     }
 
     /// `refreshAuxiliary`, also writing per centre c the squared change ‖new − old‖² to
-    /// perCenter[c] and the squared norm ‖new‖² to perCenter[k + c] when given (each summed as the
-    /// shift is: Float within a block, Double over blocks in order).
+    /// perCenter[c] when given (summed as the shift is: Float within a block, Double over blocks in order).
     func transpose(centers: UnsafePointer<Float>, k: Int, aux: UnsafeMutablePointer<Float>, threads: Int,
                    perCenter: UnsafeMutablePointer<Double>?) -> Double {
         let d = dimension
@@ -89,8 +88,8 @@ struct SparseInput: KMeansInput {
         let blocks = (d + block - 1) / block
         guard k > 0, blocks > 0 else { return 0 }
         var partial = [Double](repeating: 0, count: blocks)
-        // Per block: k squared changes, then k squared norms.
-        var centrePartial = [Double](repeating: 0, count: perCenter == nil ? 0 : blocks * 2 * k)
+        // Per block and centre: the squared change.
+        var centrePartial = [Double](repeating: 0, count: perCenter == nil ? 0 : blocks * k)
         let src = UncheckedSendable(centers), dst = SharedPointer(aux)
         partial.withUnsafeMutableBufferPointer { pb in
         centrePartial.withUnsafeMutableBufferPointer { cpb in
@@ -98,8 +97,8 @@ struct SparseInput: KMeansInput {
             let byCentre = UncheckedSendable(perCenter == nil ? nil : cpb.baseAddress)
             forEachChunk(blocks, threads: threads) { b, _ in
                 let j0 = b * block, j1 = min(d, j0 + block)
-                withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * kp) { perCentre in
-                    let sums = perCentre.baseAddress!, norms = sums + kp
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: kp) { perCentre in
+                    let sums = perCentre.baseAddress!
                     var c0 = 0
                     while c0 &+ 8 <= k {
                         let from = src.value + c0 * d
@@ -108,32 +107,30 @@ struct SparseInput: KMeansInput {
                         // goes to the first), each in ascending j: a Float partial of ≤ 128
                         // squares per centre loses nothing.
                         var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
-                        var n0 = SIMD8<Float>(), n1 = SIMD8<Float>(), n2 = SIMD8<Float>(), n3 = SIMD8<Float>()
                         @inline(__always) func column(_ j: Int) -> SIMD8<Float> {
                             SIMD8(from[j], from[d &+ j], from[2 &* d &+ j], from[3 &* d &+ j],
                                   from[4 &* d &+ j], from[5 &* d &+ j], from[6 &* d &+ j], from[7 &* d &+ j])
                         }
-                        @inline(__always) func put(_ j: Int, _ nv: SIMD8<Float>, _ s: inout SIMD8<Float>, _ n: inout SIMD8<Float>) {
+                        @inline(__always) func put(_ j: Int, _ nv: SIMD8<Float>, _ s: inout SIMD8<Float>) {
                             let at = to + j &* kp &* 4
                             let e = nv - at.loadUnaligned(as: SIMD8<Float>.self)
                             at.storeBytes(of: nv, as: SIMD8<Float>.self)
                             s += e * e
-                            n += nv * nv
                         }
                         var j = j0
                         while j &+ 4 <= j1 {
                             // Features j..j+3 of the 8 centres: eight 4-wide loads and two 4 × 4 transposes.
                             let (l0, l1, l2, l3) = transpose4(load4(from + j), load4(from + (d &+ j)), load4(from + (2 &* d &+ j)), load4(from + (3 &* d &+ j)))
                             let (h0, h1, h2, h3) = transpose4(load4(from + (4 &* d &+ j)), load4(from + (5 &* d &+ j)), load4(from + (6 &* d &+ j)), load4(from + (7 &* d &+ j)))
-                            put(j, SIMD8(lowHalf: l0, highHalf: h0), &s0, &n0)
-                            put(j &+ 1, SIMD8(lowHalf: l1, highHalf: h1), &s1, &n1)
-                            put(j &+ 2, SIMD8(lowHalf: l2, highHalf: h2), &s2, &n2)
-                            put(j &+ 3, SIMD8(lowHalf: l3, highHalf: h3), &s3, &n3)
+                            put(j, SIMD8(lowHalf: l0, highHalf: h0), &s0)
+                            put(j &+ 1, SIMD8(lowHalf: l1, highHalf: h1), &s1)
+                            put(j &+ 2, SIMD8(lowHalf: l2, highHalf: h2), &s2)
+                            put(j &+ 3, SIMD8(lowHalf: l3, highHalf: h3), &s3)
                             j &+= 4
                         }
-                        while j < j1 { put(j, column(j), &s0, &n0); j &+= 1 }
-                        let t = (s0 + s1) + (s2 + s3), u = (n0 + n1) + (n2 + n3)
-                        for l in 0..<8 { sums[c0 + l] = t[l]; norms[c0 + l] = u[l] }
+                        while j < j1 { put(j, column(j), &s0); j &+= 1 }
+                        let t = (s0 + s1) + (s2 + s3)
+                        for l in 0..<8 { sums[c0 + l] = t[l] }
                         c0 &+= 8
                     }
                     // The last centres (k not a multiple of 8) one at a time, with the same partial sums.
@@ -141,38 +138,34 @@ struct SparseInput: KMeansInput {
                         let from = src.value + c * d
                         let to = dst.base + c
                         var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-                        var q0: Float = 0, q1: Float = 0, q2: Float = 0, q3: Float = 0
                         var j = j0
                         while j &+ 4 <= j1 {
                             let n0 = from[j], n1 = from[j &+ 1], n2 = from[j &+ 2], n3 = from[j &+ 3]
                             let e0 = n0 - to[j &* kp], e1 = n1 - to[(j &+ 1) &* kp], e2 = n2 - to[(j &+ 2) &* kp], e3 = n3 - to[(j &+ 3) &* kp]
                             to[j &* kp] = n0; to[(j &+ 1) &* kp] = n1; to[(j &+ 2) &* kp] = n2; to[(j &+ 3) &* kp] = n3
                             s0 += e0 * e0; s1 += e1 * e1; s2 += e2 * e2; s3 += e3 * e3
-                            q0 += n0 * n0; q1 += n1 * n1; q2 += n2 * n2; q3 += n3 * n3
                             j &+= 4
                         }
                         while j < j1 {
                             let n0 = from[j], e0 = n0 - to[j &* kp]
                             to[j &* kp] = n0
                             s0 += e0 * e0
-                            q0 += n0 * n0
                             j &+= 1
                         }
                         sums[c] = (s0 + s1) + (s2 + s3)
-                        norms[c] = (q0 + q1) + (q2 + q3)
                     }
                     var s = 0.0
                     for c in 0..<k { s += Double(sums[c]) }
                     out[b] = s
                     if let centre = byCentre.value {
-                        for c in 0..<k { centre[b &* 2 &* k &+ c] = Double(sums[c]); centre[b &* 2 &* k &+ k &+ c] = Double(norms[c]) }
+                        for c in 0..<k { centre[b &* k &+ c] = Double(sums[c]) }
                     }
                 }
             }
         }}
         if let perCenter {
-            perCenter.initialize(repeating: 0, count: 2 * k)
-            for b in 0..<blocks { for c in 0..<(2 * k) { perCenter[c] += centrePartial[b * 2 * k + c] } }
+            perCenter.initialize(repeating: 0, count: k)
+            for b in 0..<blocks { for c in 0..<k { perCenter[c] += centrePartial[b * k + c] } }
         }
         return partial.reduce(0, +)
     }

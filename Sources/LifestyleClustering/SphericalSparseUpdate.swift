@@ -57,7 +57,6 @@ final class SphericalSparseUpdate: @unchecked Sendable {
         marks.initialize(repeating: 0, count: max(1, k * words))
         touched = .allocate(capacity: 1)
         replaced = .allocate(capacity: 1)
-        reset()
     }
 
     deinit {
@@ -66,11 +65,12 @@ final class SphericalSparseUpdate: @unchecked Sendable {
         marks.deallocate()
     }
 
-    /// Forgets the state: a new run starts from unit centres written into the table as they are.
-    func reset() {
+    /// Forgets the state: a new run starts from `centers` (row-major k × d, unit or zero rows)
+    /// written into the table as they are.
+    func reset(centers: UnsafePointer<Float>) {
         valid = false
         inverseNorms.initialize(repeating: 0, count: kp)
-        for c in 0..<k { inverseNorms[c] = 1; length2[c] = 1 }
+        for c in 0..<k { inverseNorms[c] = 1; length2[c] = squaredNormDouble(centers + c * d, count: d) }
     }
 
     /// Row-major unit centres (k × d) from the table, in fixed feature blocks.
@@ -107,10 +107,12 @@ final class SphericalSparseUpdate: @unchecked Sendable {
         let cost = (0..<k).map { c in d + x.entryCount(ofRows: order[start[c]..<start[c + 1]]) }
         let owned = clusterOwners(cost: cost, workers: workerCount(chunks: k, threads: threads))
         let starts = start
+        var exactNorms = [Double](repeating: 0, count: k)
         order.withUnsafeBufferPointer { ob in
-            let ctx = UncheckedSendable((ob.baseAddress!, UnsafePointer(table), sums))
+        exactNorms.withUnsafeMutableBufferPointer { nb in
+            let ctx = UncheckedSendable((ob.baseAddress!, UnsafePointer(table), sums, nb.baseAddress!))
             forEachChunk(owned.count, threads: threads) { w, _ in
-                let (order, table, sums) = ctx.value
+                let (order, table, sums, norms) = ctx.value
                 for c in owned[w] {
                     let target = sums + c &* d
                     let members = starts[c + 1] - starts[c]
@@ -121,34 +123,44 @@ final class SphericalSparseUpdate: @unchecked Sendable {
                         // No rows: the cluster keeps its sum (the table's column).
                         for j in 0..<d { target[j] = table[j &* kp &+ c] }
                     }
+                    // ‖T_c‖² exactly (in Double, while the row is in cache): later moves update it by differences.
+                    norms[c] = squaredNormDouble(target, count: d)
                 }
             }
-        }
-        var perCenter = [Double](repeating: 0, count: 2 * k)
-        _ = perCenter.withUnsafeMutableBufferPointer {
+        }}
+        var change = [Double](repeating: 0, count: k)
+        _ = change.withUnsafeMutableBufferPointer {
             x.transpose(centers: sums, k: k, aux: table, threads: threads, perCenter: $0.baseAddress!)
         }
         tableLabels.update(from: labels, count: n)
         valid = true
-        return newLengths { c in (perCenter[c], perCenter[k + c]) }
+        return newLengths { c in (change[c], exactNorms[c]) }
     }
 
     /// nil when a full update is due instead (see `update`).
     private func move(_ x: SparseInput, rowScale: UnsafePointer<Float>, labels: UnsafePointer<Int32>,
                       table: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, threads: Int) -> Double? {
         let (n, k) = (n, k)
-        var before = [Int](repeating: 0, count: k), after = before
+        // The moved rows, and each cluster's rows before (counts[c]) and after (counts[k + c]).
         var changed: [Int32] = []
-        for i in 0..<n {
-            let a = tableLabels[i], b = labels[i]
-            if a >= 0 { before[Int(a)] += 1 }
-            if b >= 0 { after[Int(b)] += 1 }
-            if a != b {
-                if a < 0 || b < 0 { return nil }
-                changed.append(Int32(i))
+        var counts = [Int](repeating: 0, count: 2 * k)
+        let excludedChange = counts.withUnsafeMutableBufferPointer { counts in
+            for i in 0..<n {
+                let a = Int(tableLabels[i]), b = Int(labels[i])
+                if a >= 0 { counts[a] &+= 1 }
+                if b >= 0 { counts[k &+ b] &+= 1 }
+                if a != b {
+                    if a < 0 || b < 0 { return true }
+                    changed.append(Int32(i))
+                }
             }
+            return false
         }
-        if before.contains(0) || after.contains(0) { return nil }
+        // A full update when a row joins or leaves the excluded ones, a cluster is or becomes
+        // empty, or a cluster keeps under a quarter of its rows (a re-seeded one keeps one): the
+        // sum left after subtracting most of a cluster is mostly rounding, and ‖T‖², updated by
+        // differences, would lose its relative precision with it.
+        if excludedChange || (0..<k).contains(where: { counts[$0] == 0 || 4 * counts[k + $0] < counts[$0] }) { return nil }
         if changed.isEmpty { return 0 }
         // A moved entry costs about twice a summed one (it leaves one sum and joins another, both
         // out of cache); the full update also transposes k·d.
@@ -217,9 +229,13 @@ final class SphericalSparseUpdate: @unchecked Sendable {
             if r0 > 0 && r1 > 0 {
                 let radial = (l1 - l0) / (r0 + r1)
                 shift += max(0, (moved - radial * radial) / (r0 * r1))
+            } else if (r0 > 0) != (r1 > 0) {
+                shift += 1   // a unit centre from or to a zero one
             }
             length2[c] = l1
-            inverseNorms[c] = r1 > 0 ? Float(1 / r1) : 0
+            // 0 for a zero sum, and for one so small that 1/‖T‖ would not be a finite float.
+            let inverse = r1 > 0 ? Float(1 / r1) : 0
+            inverseNorms[c] = inverse.isFinite ? inverse : 0
         }
         return shift
     }

@@ -24,7 +24,8 @@ int lifestyle_csr_gather(int level, long lo, long hi, const long *rp, const int 
 /// (Σ_p val[p]·table[idx[p]·16 + c], summed as `lifestyle_csr_gather` does) · scales[c]; labels[i] =
 /// the first c < k with the largest v (−1 when rowScale[i] is 0), distances[i] = max(0, 1 − top·rowScale[i])
 /// (0 for excluded rows); *objective = the Double sum of the distances in row order and *changed =
-/// the number of labels that changed. The same values as the gather followed by the Swift scan.
+/// the number of labels that changed. The same values as the gather followed by the Swift scan for
+/// finite products (k-means rejects non-finite input, and its scales are finite).
 int lifestyle_spherical_assign(int level, long lo, long hi, const long *rp, const int *idx, const float *val, long nnz,
                                const float *table, long stride, long k, const float *scales, const float *rowScale,
                                int32_t *labels, float *distances, double *objective, long *changed);
