@@ -3,8 +3,9 @@
 // Python peers (Benchmarks/kmeans/peer.py) run on exactly the same data; prints JSON lines.
 //
 // Usage: KMeansBench <reviews.tsv> --out DIR [--ks 10,100] [--sparse-ks K,…] [--lsa 128,256] [--iterations 20]
-//                    [--threads 1,2] [--power-iterations 5] [--repeat 3]
-// Each k-means measurement is the best of --repeat fits (the machine's cores are shared).
+//                    [--threads 1,2] [--power-iterations 5] [--repeat 3] [--history]
+// Each k-means measurement is the best of --repeat fits (the machine's cores are shared); --history
+// also prints every iteration of each sparse best fit (seconds, assignment seconds, labels changed, shift).
 //        KMeansBench <reviews.tsv> --scale 16 [--k 100]      (one sparse iteration at ×16, peak RSS)
 import Foundation
 import LifestyleClustering
