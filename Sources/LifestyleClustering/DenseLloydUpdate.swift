@@ -63,8 +63,7 @@ final class DenseLloydUpdate: @unchecked Sendable {
     /// Returns the member count per cluster.
     /// - Complexity: O(n + changed·d + k·d), or O(n·d + k·d) for a rebuild.
     func update(_ input: DenseInput, labels: UnsafePointer<Int32>, centers: UnsafeMutablePointer<Float>, threads: Int, incremental: Bool = true) -> [Int] {
-        var counts = [Int](repeating: 0, count: k)
-        for i in 0..<n where labels[i] >= 0 { counts[Int(labels[i])] += 1 }
+        let counts = labelCounts(labels, rows: n, k: k)
         var count = 0
         if valid && incremental {
             for i in 0..<n where labels[i] != held[i] {

@@ -33,9 +33,7 @@ func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count n: Int) -> 
         j &+= 1
         t &+= 1
     }
-    let four = lanes.lowHalf + lanes.highHalf
-    let two = four.lowHalf + four.highHalf
-    return two[0] + two[1]
+    return pairwiseSum(lanes)
 }
 
 /// Σ xᵢ² in Double (each square exact; eight fixed lanes as in `dot`).
@@ -56,6 +54,12 @@ func squaredNormDouble(_ x: UnsafePointer<Float>, count n: Int) -> Double {
         j &+= 1
         t &+= 1
     }
+    return pairwiseSum(lanes)
+}
+
+/// The lanes of a partial-sum vector added pairwise: halves, then quarters, then the last two.
+@inline(__always)
+func pairwiseSum<T: SIMDScalar & BinaryFloatingPoint>(_ lanes: SIMD8<T>) -> T {
     let four = lanes.lowHalf + lanes.highHalf
     let two = four.lowHalf + four.highHalf
     return two[0] + two[1]
