@@ -142,16 +142,19 @@ public struct RandomizedSVD: Sendable {
         // Q·V_b (n × r, rows padded to rp), then V = Aᵀ·(Q·V_b)·Σ⁻¹ (= Z·V_b·Σ⁻¹, as one more
         // sparse product instead of a d × ℓ × r dense product).
         let rp = paddedWidth(r)
-        var qv = [Float](repeating: 0, count: n * rp)
+        // Q·V_b goes into the LU/QR scratch when it fits (its pages are already mapped: a fresh
+        // 30 MB array costs 15–85 ms of page faults on these machines), its padding lanes zeroed.
+        let ownQV = n * rp > n * l ? UnsafeMutablePointer<Float>.allocate(capacity: n * rp) : nil
+        defer { ownQV?.deallocate() }
+        let qv = ownQV ?? columnScratch
+        if rp > r { for i in 0..<n { (qv + i * rp + r).update(repeating: 0, count: rp - r) } }
         withNaturalBLAS {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(r), Int32(l), 1, y, Int32(ld), vb, Int32(r), 0, &qv, Int32(rp))
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(r), Int32(l), 1, y, Int32(ld), vb, Int32(r), 0, qv, Int32(rp))
         }
         y = []
         var atqv = z   // reuses Z's pages (d × ld ≥ d × rp); Z is no longer needed
         z = []
-        qv.withUnsafeBufferPointer { src in
-            atqv.withUnsafeMutableBufferPointer { at.multiplyPanels(src.baseAddress!, stride: rp, width: r, into: $0.baseAddress!, outStride: rp, ranges: rangesAt, threads: threads, scratch: panelScratch) }
-        }
+        atqv.withUnsafeMutableBufferPointer { at.multiplyPanels(qv, stride: rp, width: r, into: $0.baseAddress!, outStride: rp, ranges: rangesAt, threads: threads, scratch: panelScratch) }
         // Components r × d with the sign convention: the largest-magnitude loading of each
         // component (the first on ties) is positive. The signs come from one pass over the
         // feature-major U·Σ⁻¹ (per block of 64 features, blocks merged in order), then one blocked
@@ -209,16 +212,19 @@ public struct RandomizedSVD: Sendable {
             }
         }
         atqv = []
-        var embedding = ContiguousArray<Float>(repeating: 0, count: n * r)
-        embedding.withUnsafeMutableBufferPointer { eb in
-            qv.withUnsafeBufferPointer { qb in
-                let ep = eb.baseAddress!, q = qb.baseAddress!
-                let f = (0..<r).map { sign[$0] * s[$0] }
-                for i in 0..<n {
-                    let row = ep + i * r, src = q + i * rp
+        // The embedding A·V = Q·V_b·Σ, signed, in parallel blocks of rows (which also spreads its page faults).
+        let f = (0..<r).map { sign[$0] * s[$0] }
+        let embedding = ContiguousArray<Float>(unsafeUninitializedCapacity: n * r) { eb, count in
+            let ctx = UncheckedSendable((SharedPointer(eb.baseAddress!), UnsafePointer(qv)))
+            let rowsPerBlock = 1024
+            forEachChunk((n + rowsPerBlock - 1) / rowsPerBlock, threads: threads) { b, _ in
+                let (out, q) = ctx.value
+                for i in (b * rowsPerBlock)..<min(n, (b + 1) * rowsPerBlock) {
+                    let row = out.base + i * r, src = q + i * rp
                     for c in 0..<r { row[c] = f[c] * src[c] }
                 }
             }
+            count = n * r
         }
         // ‖A − A·V·Vᵀ‖²_F = ‖A‖²_F − ‖A·V‖²_F (V orthonormal).
         var total = 0.0

@@ -43,15 +43,20 @@ import LifestyleVectors
         }
     }
 
-    @Test func componentsAreOrthonormal() throws {
+    /// 10 oversamples (Q·V_b in the QR scratch, padding lanes zeroed) and none (ℓ = 5 < the padded 8:
+    /// its own buffer): orthonormal components, embedding columns as long as their singular values.
+    @Test(arguments: [10, 0])
+    func componentsAreOrthonormal(oversamples: Int) throws {
         let (a, _) = try fixtureMatrix()
-        let model = try RandomizedSVD(.init(components: 5, seed: 3)).fit(a)
+        let model = try RandomizedSVD(.init(components: 5, oversamples: oversamples, seed: 3)).fit(a)
         let d = model.dimension
         for p in 0..<5 {
             for q in 0..<5 {
                 let dot = (0..<d).reduce(Float(0)) { $0 + model.components[p * d + $1] * model.components[q * d + $1] }
                 #expect(abs(dot - (p == q ? 1 : 0)) < 1e-4)
             }
+            let norm = (0..<a.rows).reduce(Float(0)) { $0 + model.embedding[$1, p] * model.embedding[$1, p] }.squareRoot()
+            #expect(abs(norm - model.singularValues[p]) < 1e-3 * model.singularValues[p])
         }
     }
 
