@@ -144,7 +144,7 @@ public struct RandomizedSVD: Sendable {
         let rp = paddedWidth(r)
         // Q·V_b goes into the LU/QR scratch when it fits (its pages are already mapped: a fresh
         // 30 MB array costs 15–85 ms of page faults on these machines), its padding lanes zeroed.
-        let ownQV = n * rp > n * l ? UnsafeMutablePointer<Float>.allocate(capacity: n * rp) : nil
+        let ownQV = rp > l ? UnsafeMutablePointer<Float>.allocate(capacity: n * rp) : nil
         defer { ownQV?.deallocate() }
         let qv = ownQV ?? columnScratch
         if rp > r { for i in 0..<n { (qv + i * rp + r).update(repeating: 0, count: rp - r) } }
@@ -217,7 +217,7 @@ public struct RandomizedSVD: Sendable {
         let embedding = ContiguousArray<Float>(unsafeUninitializedCapacity: n * r) { eb, count in
             let ctx = UncheckedSendable((SharedPointer(eb.baseAddress!), UnsafePointer(qv)))
             let rowsPerBlock = 1024
-            forEachChunk((n + rowsPerBlock - 1) / rowsPerBlock, threads: threads) { b, _ in
+            forEachChunk(fixedChunks(count: n, size: rowsPerBlock), threads: threads) { b, _ in
                 let (out, q) = ctx.value
                 for i in (b * rowsPerBlock)..<min(n, (b + 1) * rowsPerBlock) {
                     let row = out.base + i * r, src = q + i * rp
